@@ -1,0 +1,73 @@
+"""Learning-rate schedules: how the step size changes as training goes on.
+
+Introduced in 04_stochastic_gradient_descent.ipynb.
+
+One contract for the family: each function here takes the initial learning rate and
+its own settings and returns a schedule, a function ``lr(k)`` of the step number
+k = 0, 1, 2, ... that gives a positive float. ``gradient_descent`` and ``sgd`` accept a
+schedule wherever they accept a fixed learning rate.
+"""
+import numpy as np
+
+from ._checks import check_int, check_positive
+
+
+def _step(k):
+    if isinstance(k, bool) or int(k) != k or k < 0:
+        raise ValueError(f"k must be a step number >= 0, got {k!r}")
+    return int(k)
+
+
+def constant(lr0):
+    """lr(k) = lr0 for every k."""
+    lr0 = check_positive("lr0", lr0)
+
+    def lr(k):
+        _step(k)                      # still reject a bad k
+        return lr0
+    return lr
+
+
+def step_decay(lr0, drop=0.5, every=100):
+    """lr(k) = lr0 * drop ** (k // every): multiply by ``drop`` every ``every`` steps."""
+    lr0 = check_positive("lr0", lr0)
+    drop = check_positive("drop", drop)
+    every = check_int("every", every, 1)
+    return lambda k: lr0 * drop ** (_step(k) // every)
+
+
+def inverse_time(lr0, decay=0.01):
+    """lr(k) = lr0 / (1 + decay * k), the 1/t schedule."""
+    lr0 = check_positive("lr0", lr0)
+    decay = check_positive("decay", decay)
+    return lambda k: lr0 / (1.0 + decay * _step(k))
+
+
+def exponential(lr0, decay=0.01):
+    """lr(k) = lr0 * exp(-decay * k)."""
+    lr0 = check_positive("lr0", lr0)
+    decay = check_positive("decay", decay)
+    return lambda k: lr0 * float(np.exp(-decay * _step(k)))
+
+
+def linear_decay(lr0, lr_tau, tau):
+    """Goodfellow et al., Deep Learning, section 8.3.1 (used by Algorithm 8.1).
+
+    lr(k) = (1 - a) * lr0 + a * lr_tau with a = k / tau, for k <= tau; lr_tau after.
+    The book suggests lr_tau of about 1% of lr0 and tau a few hundred passes' worth.
+    """
+    lr0 = check_positive("lr0", lr0)
+    lr_tau = check_positive("lr_tau", lr_tau)
+    tau = check_int("tau", tau, 1)
+
+    def lr(k):
+        a = min(_step(k) / tau, 1.0)
+        return (1.0 - a) * lr0 + a * lr_tau
+    return lr
+
+
+def as_schedule(lr):
+    """Turn a learning rate (a number > 0) or a schedule into a schedule."""
+    if callable(lr):
+        return lr
+    return constant(check_positive("lr", lr))
