@@ -1,0 +1,122 @@
+"""Losses: vectorized against the naive loops, against numerical gradients, and by hand."""
+import numpy as np
+import pytest
+
+from optim_helpers import losses
+from optim_helpers.gradients import numerical_gradient, relative_error
+
+PAIRS = [(losses.svm_loss, losses.svm_loss_grad, losses.svm_loss_naive),
+         (losses.softmax_loss, losses.softmax_loss_grad, losses.softmax_loss_naive)]
+IDS = ["svm", "softmax"]
+
+
+@pytest.mark.parametrize("loss, loss_grad, naive", PAIRS, ids=IDS)
+@pytest.mark.parametrize("reg", [0.0, 0.3])
+def test_vectorized_matches_naive(problem, loss, loss_grad, naive, reg):
+    W, X, y = problem
+    L_vec, dW_vec = loss_grad(W, X, y, reg)
+    L_naive, dW_naive = naive(W, X, y, reg)
+    assert abs(L_vec - L_naive) < 1e-10
+    assert np.max(np.abs(dW_vec - dW_naive)) < 1e-10
+    assert loss(W, X, y, reg) == pytest.approx(L_vec, abs=1e-12)
+
+
+@pytest.mark.parametrize("loss, loss_grad, naive", PAIRS, ids=IDS)
+def test_vectorized_matches_naive_on_digits(digits, loss, loss_grad, naive):
+    W = np.random.default_rng(1).standard_normal((10, 65)) * 0.01
+    X, y = digits.X_train[:200], digits.y_train[:200]
+    L_vec, dW_vec = loss_grad(W, X, y, 0.1)
+    L_naive, dW_naive = naive(W, X, y, 0.1)
+    assert abs(L_vec - L_naive) < 1e-10
+    assert np.max(np.abs(dW_vec - dW_naive)) < 1e-10
+
+
+def test_softmax_gradient_matches_numerical(problem):
+    W, X, y = problem
+    _, dW = losses.softmax_loss_grad(W, X, y, reg=0.1)
+    num = numerical_gradient(lambda w: losses.softmax_loss(w, X, y, reg=0.1), W)
+    assert relative_error(num, dW) < 1e-7
+
+
+def test_svm_gradient_matches_numerical_at_random_init(problem):
+    W, X, y = problem
+    _, dW = losses.svm_loss_grad(W, X, y, reg=0.1)
+    num = numerical_gradient(lambda w: losses.svm_loss(w, X, y, reg=0.1), W)
+    # away from kinks the hinge loss is piecewise linear: the match is as good as softmax's
+    assert relative_error(num, dW) < 1e-7
+
+
+def test_zero_weights_give_known_losses(problem):
+    _, X, y = problem
+    W0 = np.zeros((4, 6))
+    assert losses.svm_loss(W0, X, y) == pytest.approx(4 - 1)       # C - 1 margins of 1
+    assert losses.softmax_loss(W0, X, y) == pytest.approx(np.log(4))
+
+
+def test_svm_by_hand():
+    # one example, 3 classes, true class 0, scores (2, 1.5, -1): margins 0.5 and 0
+    W = np.array([[2.0], [1.5], [-1.0]])
+    X = np.array([[1.0]])
+    loss, dW = losses.svm_loss_grad(W, X, np.array([0]))
+    assert loss == pytest.approx(0.5)
+    np.testing.assert_allclose(dW, [[-1.0], [1.0], [0.0]])
+
+
+def test_softmax_by_hand():
+    W = np.array([[1.0], [0.0]])
+    X = np.array([[2.0]])
+    loss, dW = losses.softmax_loss_grad(W, X, np.array([1]))
+    p1 = np.exp(0) / (np.exp(2) + np.exp(0))
+    assert loss == pytest.approx(-np.log(p1))
+    np.testing.assert_allclose(dW, [[(1 - p1) * 2.0], [(p1 - 1) * 2.0]])
+
+
+def test_regularization_convention(problem):
+    W, X, y = problem
+    for loss_grad in (losses.svm_loss_grad, losses.softmax_loss_grad):
+        L0, dW0 = loss_grad(W, X, y, 0.0)
+        L1, dW1 = loss_grad(W, X, y, 2.0)
+        assert L1 - L0 == pytest.approx(0.5 * 2.0 * np.sum(W ** 2))
+        np.testing.assert_allclose(dW1 - dW0, 2.0 * W)
+
+
+def test_softmax_is_stable_for_huge_scores():
+    W = np.array([[1000.0, 0.0], [0.0, 1000.0]])
+    X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    loss, dW = losses.softmax_loss_grad(W, X, np.array([1, 1]))
+    assert np.isfinite(loss) and np.isfinite(dW).all()
+    assert loss == pytest.approx(500.0)           # mean of 1000 and 0
+
+
+def test_predict_and_accuracy():
+    W = np.eye(3)
+    X = np.array([[3.0, 1, 0], [0, 2, 1], [0, 0, 5], [1, 0, 4]])
+    np.testing.assert_array_equal(losses.predict(W, X), [0, 1, 2, 2])
+    assert losses.accuracy(W, X, np.array([0, 1, 2, 0])) == 0.75
+
+
+def test_losses_do_not_change_inputs(problem):
+    W, X, y = problem
+    copies = [a.copy() for a in problem]
+    for f in (losses.svm_loss_grad, losses.softmax_loss_grad, losses.svm_loss_naive,
+              losses.softmax_loss_naive, losses.svm_loss, losses.softmax_loss):
+        f(W, X, y, 0.5)
+    for before, after in zip(copies, problem):
+        np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize("f", [losses.svm_loss, losses.softmax_loss_grad])
+def test_bad_inputs_raise(problem, f):
+    W, X, y = problem
+    with pytest.raises(ValueError, match="W"):
+        f(W[:, :-1], X, y)                        # D off by one
+    with pytest.raises(ValueError, match="y"):
+        f(W, X, np.full(20, 4))                   # label == C
+    with pytest.raises(ValueError, match="y"):
+        f(W, X, y.astype(float))                  # float labels
+    with pytest.raises(ValueError, match="reg"):
+        f(W, X, y, reg=-1.0)
+    bad = X.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="X"):
+        f(W, bad, y)
