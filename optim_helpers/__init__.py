@@ -24,6 +24,6 @@ __version__ = "1.0.0"
 def __getattr__(name):
     # ``widgets`` pulls in ipywidgets; load it only when a notebook asks for it.
     if name == "widgets":
-        from . import widgets
-        return widgets
+        import importlib
+        return importlib.import_module(f"{__name__}.widgets")
     raise AttributeError(f"module 'optim_helpers' has no attribute {name!r}")

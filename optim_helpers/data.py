@@ -7,6 +7,7 @@ last column of ones (the bias trick, so W is (C, D) and scores are X @ W.T) and 
 (N,) int64 labels in [0, C). Nothing is downloaded and nothing is unpickled.
 """
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,18 @@ class Dataset:
 
 def sha256(path):
     """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    path = _file_path(path)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _file_path(path, name="path", what="file"):
+    """``path`` as a Path to an existing file, or ValueError naming the argument."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"{name} must be a file path, got {path!r}")
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{name}: no {what} at {path}")
+    return path
 
 
 def add_bias(X):
@@ -83,15 +95,16 @@ def load_digits(path=DIGITS_PATH, seed=0):
     training mean, and a bias column is appended, so X_* is (N, 65).
     Returns a Dataset; images_* are the raw (N, 8, 8) uint8 images.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"path: no digits file at {path}")
+    path = _file_path(path, what="digits file")
     digest = sha256(path)
     if digest != DIGITS_SHA256:
         raise ValueError(f"path: {path} has SHA-256 {digest}, expected {DIGITS_SHA256}: "
                          "the file is corrupted or not the shipped one (restore it with git)")
-    with np.load(path, allow_pickle=False) as npz:
-        images, labels = npz["X"], npz["y"]
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            images, labels = npz["X"], npz["y"]
+    except Exception as err:          # e.g. an object array, which would need pickle
+        raise ValueError(f"path: {path} could not be read as the digits file: {err}") from err
     order = np.random.default_rng(check_int("seed", seed, 0)).permutation(len(labels))
     n_train, n_val, _ = DIGITS_SPLIT
     parts = np.split(order, [n_train, n_train + n_val])
@@ -141,7 +154,7 @@ def read_cifar10_batch(path):
     Pixels are stored as 1024 red, 1024 green, 1024 blue values, row-major.
     Returns images (N, 32, 32, 3) uint8 and labels (N,) int64.
     """
-    raw = np.fromfile(path, dtype=np.uint8)
+    raw = np.fromfile(_file_path(path), dtype=np.uint8)
     if raw.size == 0 or raw.size % CIFAR10_RECORD:
         raise ValueError(f"path: {path} is not a CIFAR-10 binary batch "
                          f"({raw.size} bytes is not a multiple of {CIFAR10_RECORD})")

@@ -2,6 +2,7 @@
 
 Introduced in 02_follow_the_slope.ipynb.
 """
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -14,6 +15,14 @@ GradCheck.__doc__ = """Result of gradient_check: n entries checked.
 indices: tuple of arrays (one per dimension of x) naming the checked entries;
 numerical, analytic, rel_errors: arrays of shape (n,).
 """
+
+
+def _finite_loss(f, x):
+    """f(x) as a float; a NaN or inf loss makes every difference meaningless, so refuse it."""
+    value = call_loss("f", f, x)
+    if not math.isfinite(value):
+        raise ValueError(f"f returned {value} near x: finite differences need finite losses")
+    return value
 
 
 def numerical_gradient(f, x, h=1e-5, method="centered", progress=False):
@@ -32,7 +41,7 @@ def numerical_gradient(f, x, h=1e-5, method="centered", progress=False):
     h = check_positive("h", h)
     if method not in ("centered", "forward"):
         raise ValueError(f"method must be 'centered' or 'forward', got {method!r}")
-    fx = call_loss("f", f, x) if method == "forward" else None
+    fx = _finite_loss(f, x) if method == "forward" else None
     grad = np.zeros_like(x)
     indices = np.ndindex(x.shape)
     if progress:
@@ -41,10 +50,10 @@ def numerical_gradient(f, x, h=1e-5, method="centered", progress=False):
     for ix in indices:
         old = x[ix]
         x[ix] = old + h
-        f_plus = call_loss("f", f, x)
+        f_plus = _finite_loss(f, x)
         if method == "centered":
             x[ix] = old - h
-            f_minus = call_loss("f", f, x)
+            f_minus = _finite_loss(f, x)
             grad[ix] = (f_plus - f_minus) / (2 * h)
         else:
             grad[ix] = (f_plus - fx) / h
@@ -87,9 +96,9 @@ def gradient_check(f, x, analytic, n_checks=10, seed=0, h=1e-5):
     for k, ix in enumerate(zip(*indices)):
         old = x[ix]
         x[ix] = old + h
-        f_plus = call_loss("f", f, x)
+        f_plus = _finite_loss(f, x)
         x[ix] = old - h
-        f_minus = call_loss("f", f, x)
+        f_minus = _finite_loss(f, x)
         x[ix] = old
         numerical[k] = (f_plus - f_minus) / (2 * h)
     picked = analytic[indices]

@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Landscape:
 
     def loss_grad(self, w):
         """(loss, grad) at one point w of shape (2,)."""
+        if np.shape(w) != (2,):
+            raise ValueError(f"w must be one point of shape (2,), got shape {np.shape(w)}")
         return self.loss(w), self.grad(w)
 
 
@@ -103,7 +105,7 @@ LANDSCAPES = {ls.name: ls for ls in (BOWL, RAVINE, MOUNTAIN)}
 
 def get_landscape(name):
     """The landscape called ``name``: "bowl", "ravine" or "mountain"."""
-    if name not in LANDSCAPES:
+    if not isinstance(name, str) or name not in LANDSCAPES:
         raise ValueError(f"name must be one of {sorted(LANDSCAPES)}, got {name!r}")
     return LANDSCAPES[name]
 
@@ -113,6 +115,10 @@ def grid(landscape, n=200):
 
     Returns (xs, ys, zs): xs (n,), ys (n,), zs (n, n) with zs[i, j] = loss at (xs[j], ys[i]).
     """
+    if not isinstance(landscape, Landscape):
+        raise ValueError(f"landscape must be a Landscape such as landscapes.MOUNTAIN "
+                         f"(get_landscape(name) finds one by name), got {landscape!r}")
+    n = check_int("n", n, 2)
     xs = np.linspace(*landscape.xlim, n)
     ys = np.linspace(*landscape.ylim, n)
     xx, yy = np.meshgrid(xs, ys)

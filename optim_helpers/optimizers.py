@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import (as_float_array, call_loss, call_loss_grad, check_int, check_positive,
-                      check_rng)
+from ._checks import (as_float_array, call_function, call_loss, call_loss_grad, check_int,
+                      check_positive, check_rng)
 from .schedules import as_schedule
 from .updates import sgd_update
 
@@ -82,13 +82,14 @@ def random_search(loss_fn, shape, n_tries=1000, scale=1e-4, rng=None, keep_tries
     losses = np.empty(n_tries)
     tries = np.empty((n_tries, *shape)) if keep_tries else None
     best_w, best_loss = None, np.inf
-    for k in range(n_tries):
-        w = rng.standard_normal(shape) * scale
-        losses[k] = call_loss("loss_fn", loss_fn, w)
-        if keep_tries:
-            tries[k] = w
-        if losses[k] < best_loss:
-            best_w, best_loss = w, losses[k]
+    with np.errstate(over="ignore", invalid="ignore"):   # an overflowing try is just a bad try
+        for k in range(n_tries):
+            w = rng.standard_normal(shape) * scale
+            losses[k] = call_loss("loss_fn", loss_fn, w)
+            if keep_tries:
+                tries[k] = w
+            if losses[k] < best_loss or (best_w is None and not np.isnan(losses[k])):
+                best_w, best_loss = w, losses[k]      # (the second case: every try so far is inf)
     if best_w is None:
         raise ValueError("loss_fn returned NaN for every try")
     return SearchResult(best_w, float(best_loss), losses, tries)
@@ -110,13 +111,14 @@ def random_local_search(loss_fn, w0, n_tries=1000, step_size=1e-3, rng=None, kee
     tries = np.empty((n_tries + 1, *w.shape)) if keep_tries else None
     if keep_tries:
         tries[0] = w
-    for k in range(1, n_tries + 1):
-        candidate = w + rng.standard_normal(w.shape) * step_size
-        losses[k] = call_loss("loss_fn", loss_fn, candidate)
-        if keep_tries:
-            tries[k] = candidate
-        if losses[k] < best_loss:
-            w, best_loss = candidate, losses[k]
+    with np.errstate(over="ignore", invalid="ignore"):   # an overflowing try is just a bad try
+        for k in range(1, n_tries + 1):
+            candidate = w + rng.standard_normal(w.shape) * step_size
+            losses[k] = call_loss("loss_fn", loss_fn, candidate)
+            if keep_tries:
+                tries[k] = candidate
+            if losses[k] < best_loss:
+                w, best_loss = candidate, losses[k]
     return SearchResult(w, float(best_loss), losses, tries)
 
 
@@ -136,7 +138,7 @@ def gradient_descent(loss_grad_fn, w0, lr, n_steps=100, update=sgd_update, confi
     n_steps = check_int("n_steps", n_steps, 0)
     tol = check_positive("tol", tol, allow_zero=True)
     max_loss = check_positive("max_loss", max_loss)
-    config = dict(config or {})
+    config = _check_update(update, config)
     losses, path, lrs, seconds = [], [], [], []
     status, clock = "max_steps", 0.0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -157,7 +159,7 @@ def gradient_descent(loss_grad_fn, w0, lr, n_steps=100, update=sgd_update, confi
             if k == n_steps:
                 break
             start = time.perf_counter()
-            lrs.append(check_positive("lr", schedule(k)))
+            lrs.append(check_positive("lr", call_function("lr", schedule, k)))
             w, config = update(w, grad, {**config, "learning_rate": lrs[-1]})
             clock += time.perf_counter() - start
             if not np.isfinite(w).all():
@@ -194,6 +196,10 @@ def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, rng
     X = np.asarray(X)
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"X must be a non-empty 2-D array (N, D), got shape {X.shape}")
+    if X.dtype.kind not in "biuf":
+        raise ValueError(f"X must hold real numbers, got dtype {X.dtype}")
+    if X.dtype.kind == "f" and not np.isfinite(X).all():
+        raise ValueError("X must be finite (no NaN or inf)")
     n = X.shape[0]
     y = np.asarray(y)
     if y.shape != (n,):
@@ -204,7 +210,7 @@ def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, rng
     max_loss = check_positive("max_loss", max_loss)
     if eval_fn is not None:
         eval_every = check_int("eval_every", eval_every if eval_every is not None else n // batch_size, 1)
-    config = dict(config or {})
+    config = _check_update(update, config)
     losses, path, lrs, seconds, examples, eval_steps, eval_losses = [], [], [], [], [], [], []
     status, clock, k = "max_steps", 0.0, 0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -228,7 +234,7 @@ def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, rng
                     examples.append((k + 1) * batch_size)
                     status = "diverged"
                     break
-                lrs.append(check_positive("lr", schedule(k)))
+                lrs.append(check_positive("lr", call_function("lr", schedule, k)))
                 w, config = update(w, grad, {**config, "learning_rate": lrs[-1]})
                 clock += time.perf_counter() - start
                 seconds.append(clock)
@@ -243,6 +249,15 @@ def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, rng
     return History(w, np.array(losses), status, np.array(path) if keep_path else None,
                    np.array(lrs), np.array(seconds), np.array(examples, dtype=int),
                    np.array(eval_steps, dtype=int), np.array(eval_losses))
+
+
+def _check_update(update, config):
+    """Check an update rule and its settings; return a fresh dict of the settings."""
+    if not callable(update):
+        raise ValueError(f"update must be an update rule such as updates.sgd_update, got {update!r}")
+    if config is not None and not isinstance(config, dict):
+        raise ValueError(f"config must be a dict of the update rule's settings, got {type(config).__name__}")
+    return dict(config or {})
 
 
 def _count_steps(n_epochs, n_steps, steps_per_epoch):

@@ -10,7 +10,7 @@ Keep Hangul out of figures: not every font has it.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_int
 from .landscapes import grid
 
 
@@ -27,8 +27,8 @@ def plot_contour(landscape, ax=None, n=200, levels=25, cmap="viridis"):
     Returns the Axes, with w1/w2 axis labels, the landscape's name as the title,
     a colour bar for the loss, and a star at the lowest point.
     """
-    ax = _axes(ax)
     xs, ys, zs = grid(landscape, n)
+    ax = _axes(ax)
     filled = ax.contourf(xs, ys, zs, levels=levels, cmap=cmap)
     ax.contour(xs, ys, zs, levels=levels, colors="k", linewidths=0.3, alpha=0.5)
     ax.figure.colorbar(filled, ax=ax, label="loss")
@@ -44,8 +44,10 @@ def plot_surface(landscape, ax=None, n=80, cmap="viridis"):
 
     ``ax`` must be a 3-D Axes (``projection="3d"``) when given. Returns the Axes.
     """
-    ax = _axes(ax, projection="3d")
     xs, ys, zs = grid(landscape, n)
+    if ax is not None and not hasattr(ax, "plot_surface"):
+        raise ValueError(f"ax must be a 3-D Axes (projection='3d'), got {type(ax).__name__}")
+    ax = _axes(ax, projection="3d")
     xx, yy = np.meshgrid(xs, ys)
     ax.plot_surface(xx, yy, zs, cmap=cmap, linewidth=0, antialiased=True, alpha=0.9)
     ax.set(xlabel="$w_1$", ylabel="$w_2$", zlabel="loss", title=f"Loss landscape: {landscape.name}")
@@ -58,11 +60,13 @@ def plot_path(path, ax=None, label=None, color="tab:red", marker="o"):
     path: (n, 2) parameters in visiting order (non-finite points are dropped).
     Returns the Axes; the line carries ``label`` for a legend.
     """
-    ax = _axes(ax)
     path = as_float_array("path", path, ndim=2, finite=False)
     if path.shape[1] != 2:
         raise ValueError(f"path must have shape (n, 2), got {path.shape}")
     path = path[np.isfinite(path).all(axis=1)]
+    if len(path) == 0:
+        raise ValueError("path has no finite point to draw")
+    ax = _axes(ax)
     ax.plot(path[:, 0], path[:, 1], marker=marker, markersize=3, color=color, label=label)
     ax.plot(*path[0], marker="o", markersize=9, markerfacecolor="none", markeredgecolor=color)
     ax.plot(*path[-1], marker="x", markersize=9, color=color)
@@ -75,11 +79,11 @@ def plot_losses(losses, ax=None, x=None, label=None, logy=False, xlabel="step",
 
     Non-finite values (a diverged run) are left out of the line. Returns the Axes.
     """
-    ax = _axes(ax)
     losses = as_float_array("losses", losses, ndim=1, finite=False)
     x = np.arange(len(losses)) if x is None else as_float_array("x", x, ndim=1)
     if x.shape != losses.shape:
         raise ValueError(f"x must have the shape of losses {losses.shape}, got {x.shape}")
+    ax = _axes(ax)
     keep = np.isfinite(losses)
     ax.plot(x[keep], losses[keep], label=label, **line_kw)
     if logy:
@@ -94,6 +98,8 @@ def tile_images(images, n_cols=10, pad=1):
     Gaps are NaN so that imshow leaves them blank. Returns a new float array.
     """
     images = as_float_array("images", images, ndim=3)
+    n_cols = check_int("n_cols", n_cols, 1)
+    pad = check_int("pad", pad, 0)
     n, h, w = images.shape
     n_cols = min(n_cols, n)
     n_rows = -(-n // n_cols)
@@ -106,9 +112,12 @@ def tile_images(images, n_cols=10, pad=1):
 
 def plot_digits(images, labels=None, ax=None, n_cols=10, title="Handwritten digits"):
     """Show images (n, h, w) in a grid, each captioned with its label if given. Returns the Axes."""
-    ax = _axes(ax)
     images = np.asarray(images)
-    ax.imshow(tile_images(images, n_cols), cmap="gray_r", interpolation="nearest")
+    tiled = tile_images(images, n_cols)
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"labels must have one entry per image ({len(images)}), got {len(labels)}")
+    ax = _axes(ax)
+    ax.imshow(tiled, cmap="gray_r", interpolation="nearest")
     if labels is not None:
         h, w = images.shape[1:]
         for k, label in enumerate(labels):
@@ -125,12 +134,14 @@ def plot_templates(W, ax=None, image_shape=(8, 8), class_names=None,
 
     Red pixels raise the class's score, blue ones lower it. Returns the Axes.
     """
-    ax = _axes(ax)
     W = as_float_array("W", W, ndim=2)
     n_pixels = int(np.prod(image_shape))
     if W.shape[1] not in (n_pixels, n_pixels + 1):
         raise ValueError(f"W must have {n_pixels} or {n_pixels + 1} columns for images "
                          f"{image_shape}, got {W.shape[1]}")
+    if class_names is not None and len(class_names) != len(W):
+        raise ValueError(f"class_names must have one name per row of W ({len(W)}), got {len(class_names)}")
+    ax = _axes(ax)
     templates = W[:, :n_pixels].reshape(-1, *image_shape)
     limit = np.abs(templates).max() or 1.0
     ax.imshow(tile_images(templates, n_cols=len(W)), cmap="coolwarm", vmin=-limit,

@@ -7,13 +7,22 @@ its own settings and returns a schedule, a function ``lr(k)`` of the step number
 k = 0, 1, 2, ... that gives a positive float. ``gradient_descent`` and ``sgd`` accept a
 schedule wherever they accept a fixed learning rate.
 """
+import math
+import numbers
+
 import numpy as np
 
 from ._checks import check_int, check_positive
 
 
+# The smallest positive float: a long decay bottoms out here instead of underflowing to
+# lr = 0, which every optimizer refuses (a schedule gives positive numbers).
+LR_FLOOR = float(np.finfo(np.float64).tiny)
+
+
 def _step(k):
-    if isinstance(k, bool) or int(k) != k or k < 0:
+    if (isinstance(k, bool) or not isinstance(k, numbers.Real) or not math.isfinite(k)
+            or int(k) != k or k < 0):
         raise ValueError(f"k must be a step number >= 0, got {k!r}")
     return int(k)
 
@@ -29,11 +38,12 @@ def constant(lr0):
 
 
 def step_decay(lr0, drop=0.5, every=100):
-    """lr(k) = lr0 * drop ** (k // every): multiply by ``drop`` every ``every`` steps."""
+    """lr(k) = lr0 * drop ** (k // every): multiply by ``drop`` every ``every`` steps
+    (never below LR_FLOOR)."""
     lr0 = check_positive("lr0", lr0)
     drop = check_positive("drop", drop)
     every = check_int("every", every, 1)
-    return lambda k: lr0 * drop ** (_step(k) // every)
+    return lambda k: max(lr0 * drop ** (_step(k) // every), LR_FLOOR)
 
 
 def inverse_time(lr0, decay=0.01):
@@ -44,10 +54,10 @@ def inverse_time(lr0, decay=0.01):
 
 
 def exponential(lr0, decay=0.01):
-    """lr(k) = lr0 * exp(-decay * k)."""
+    """lr(k) = lr0 * exp(-decay * k) (never below LR_FLOOR)."""
     lr0 = check_positive("lr0", lr0)
     decay = check_positive("decay", decay)
-    return lambda k: lr0 * float(np.exp(-decay * _step(k)))
+    return lambda k: max(lr0 * math.exp(-decay * _step(k)), LR_FLOOR)
 
 
 def linear_decay(lr0, lr_tau, tau):

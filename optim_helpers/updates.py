@@ -13,19 +13,41 @@ dict, so the caller decides what to keep. Missing settings take the defaults bel
 """
 import numpy as np
 
-from ._checks import check_positive
+from ._checks import as_float_array, check_int, check_positive
 
 
 def _start(w, dw, config, defaults):
-    w = np.asarray(w, dtype=np.float64)
-    dw = np.asarray(dw, dtype=np.float64)
+    # finite=False: a diverging run may hand over inf; the optimizers report it
+    w = as_float_array("w", w, finite=False)
+    dw = as_float_array("dw", dw, finite=False)
     if w.shape != dw.shape:
         raise ValueError(f"dw must have w's shape {w.shape}, got {dw.shape}")
+    if config is not None and not isinstance(config, dict):
+        raise ValueError(f"config must be a dict of settings, got {type(config).__name__}")
     config = {**defaults, **(config or {})}
     if "learning_rate" not in config:
         raise ValueError("config must set 'learning_rate'")
     check_positive("config['learning_rate']", config["learning_rate"])
     return w, dw, config
+
+
+def _fraction(config, name):
+    """A decay rate from config, a number in [0, 1)."""
+    value = check_positive(f"config['{name}']", config[name], allow_zero=True)
+    if value >= 1.0:
+        raise ValueError(f"config['{name}'] must be in [0, 1), got {value}")
+    return value
+
+
+def _state(config, name, shape):
+    """A state array from config (None if absent), checked to have w's shape."""
+    value = config.get(name)
+    if value is None:
+        return None
+    value = as_float_array(f"config['{name}']", value, finite=False)
+    if value.shape != shape:
+        raise ValueError(f"config['{name}'] must have w's shape {shape}, got {value.shape}")
+    return value
 
 
 def sgd_update(w, dw, config=None):
@@ -43,9 +65,9 @@ def momentum_update(w, dw, config=None):
     config: learning_rate, momentum (mu, default 0.9), velocity (w's shape, starts at 0).
     """
     w, dw, config = _start(w, dw, config, {"momentum": 0.9})
-    v = config.get("velocity")
+    v = _state(config, "velocity", w.shape)
     v = np.zeros_like(w) if v is None else v
-    v = config["momentum"] * v - config["learning_rate"] * dw
+    v = _fraction(config, "momentum") * v - config["learning_rate"] * dw
     config["velocity"] = v
     return w + v, config
 
@@ -57,13 +79,15 @@ def adam_update(w, dw, config=None):
     m, v (w's shape, start at 0) and t (the step count, starts at 0).
     """
     w, dw, config = _start(w, dw, config, {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "t": 0})
-    b1, b2 = config["beta1"], config["beta2"]
-    t = config["t"] + 1
-    m = b1 * config.get("m", 0.0) + (1 - b1) * dw
-    v = b2 * config.get("v", 0.0) + (1 - b2) * dw * dw
+    b1, b2 = _fraction(config, "beta1"), _fraction(config, "beta2")
+    epsilon = check_positive("config['epsilon']", config["epsilon"])
+    t = check_int("config['t']", config["t"], 0) + 1
+    m, v = _state(config, "m", w.shape), _state(config, "v", w.shape)
+    m = b1 * (0.0 if m is None else m) + (1 - b1) * dw
+    v = b2 * (0.0 if v is None else v) + (1 - b2) * dw * dw
     m_hat = m / (1 - b1 ** t)
     v_hat = v / (1 - b2 ** t)
-    next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])
+    next_w = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + epsilon)
     config.update(m=m, v=v, t=t)
     return next_w, config
 

@@ -1,0 +1,487 @@
+"""Bad input: every public function of optim_helpers refuses it with a ValueError that names
+the argument, and no function changes the arrays (or dicts) it is given.
+
+The table below is the specification: one row per (kind of bad input, function). Two
+meta-tests keep it honest: every public function appears in it, and it covers at least
+15 kinds of bad input.
+"""
+import inspect
+import re
+
+import matplotlib
+import matplotlib.figure
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from optim_helpers import (data, gradients, landscapes, losses, optimizers, plots, schedules,
+                           updates, widgets)
+from optim_helpers.landscapes import BOWL, MOUNTAIN
+
+matplotlib.use("Agg")
+
+RNG = np.random.default_rng(0)
+W = RNG.standard_normal((3, 5)) * 0.1                       # (C, D)
+X = np.hstack([RNG.standard_normal((8, 4)), np.ones((8, 1))])  # (N, D), bias last
+Y = np.array([0, 1, 2, 0, 1, 2, 0, 1])                     # (N,)
+W2 = np.array([0.5, -0.5])                                  # a point on a 2-D landscape
+IMAGES = RNG.integers(0, 17, size=(4, 8, 8)).astype(np.uint8)
+
+
+def quad(w):
+    return 0.5 * float(np.sum(w * w))
+
+
+def quad_grad(w):
+    return quad(w), np.array(w, dtype=float)
+
+
+def batch_loss_grad(w, Xb, yb):
+    return losses.softmax_loss_grad(w, Xb, yb)
+
+
+def vector_loss(w):
+    return np.asarray(w).ravel()                     # a vector, not one number
+
+
+def raising_loss(w, *rest):
+    raise RuntimeError("boom")
+
+
+def pair_wrong_shape(w):
+    return quad(w), np.zeros(np.size(w) + 1)
+
+
+def not_a_pair(w):
+    return quad(w)
+
+
+def with_nan(a, where=0):
+    a = np.array(a, dtype=float)
+    a.flat[where] = np.nan
+    return a
+
+
+def with_inf(a, where=0):
+    a = np.array(a, dtype=float)
+    a.flat[where] = np.inf
+    return a
+
+
+STR_ARRAY = np.array([["a"] * 5] * 3)
+OBJ_ARRAY = np.empty((3, 5), dtype=object)
+COMPLEX_W = W.astype(complex)
+CASES = []
+
+
+def bad(kind, arg, fn, *args, **kwargs):
+    """One table row: fn(*args, **kwargs) must raise ValueError mentioning ``arg``."""
+    name = getattr(fn, "__qualname__", repr(fn))
+    CASES.append(pytest.param(kind, arg, fn, args, kwargs, id=f"{name}-{kind}-{arg}"))
+
+
+# ----------------------------------------------------------------------------- losses
+LOSSES = [losses.svm_loss, losses.svm_loss_grad, losses.svm_loss_naive,
+          losses.softmax_loss, losses.softmax_loss_grad, losses.softmax_loss_naive]
+for f in LOSSES + [losses.accuracy]:
+    bad("0-d array", "W", f, np.float64(1.0), X, Y)
+    bad("empty array", "W", f, np.zeros((3, 0)), X[:, :0], Y)
+    bad("empty array", "X", f, W, X[:0], Y[:0])
+    bad("string dtype", "W", f, STR_ARRAY, X, Y)
+    bad("object dtype", "W", f, OBJ_ARRAY, X, Y)
+    bad("complex dtype", "W", f, COMPLEX_W, X, Y)
+    bad("string dtype", "X", f, W, X.astype(str), Y)
+    bad("NaN", "W", f, with_nan(W), X, Y)
+    bad("inf", "W", f, with_inf(W), X, Y)
+    bad("NaN", "X", f, W, with_nan(X), Y)
+    bad("inf", "X", f, W, with_inf(X), Y)
+    bad("shape off by one", "X", f, W, X[:, :-1], Y)
+    bad("shape off by one", "y", f, W, X, Y[:-1])
+    bad("wrong ndim", "X", f, W, X[0], Y[:1])
+    bad("wrong ndim", "y", f, W, X, Y[:, None])
+    bad("label out of range", "y", f, W, X, np.where(Y == 2, 3, Y))
+    bad("negative label", "y", f, W, X, np.where(Y == 2, -1, Y))
+    bad("float labels", "y", f, W, X, Y.astype(float))
+    bad("bool labels", "y", f, W, X, Y > 0)
+for f in LOSSES:
+    bad("negative number", "reg", f, W, X, Y, reg=-0.1)
+    bad("non-finite number", "reg", f, W, X, Y, reg=np.nan)
+    bad("wrong type", "reg", f, W, X, Y, reg="0.1")
+bad("0-d array", "W", losses.predict, np.float64(1.0), X)
+bad("string dtype", "W", losses.predict, STR_ARRAY, X)
+bad("complex dtype", "X", losses.predict, W, X.astype(complex))
+bad("NaN", "X", losses.predict, W, with_nan(X))
+bad("empty array", "X", losses.predict, W, X[:0])
+bad("shape off by one", "X", losses.predict, W, X[:, :-1])
+
+# ----------------------------------------------------------------------------- gradients
+bad("not callable", "f", gradients.numerical_gradient, "quad", W)
+bad("loss returns a vector", "f", gradients.numerical_gradient, vector_loss, W)
+bad("loss raises", "f", gradients.numerical_gradient, raising_loss, W)
+bad("loss returns NaN", "f", gradients.numerical_gradient, lambda w: np.nan, W)
+bad("h <= 0", "h", gradients.numerical_gradient, quad, W, h=0.0)
+bad("h <= 0", "h", gradients.numerical_gradient, quad, W, h=-1e-5)
+bad("non-finite number", "h", gradients.numerical_gradient, quad, W, h=np.inf)
+bad("unknown name", "method", gradients.numerical_gradient, quad, W, method="backward")
+bad("empty array", "x", gradients.numerical_gradient, quad, np.zeros(0))
+bad("NaN", "x", gradients.numerical_gradient, quad, with_nan(W))
+bad("string dtype", "x", gradients.numerical_gradient, quad, STR_ARRAY)
+bad("shape off by one", "a", gradients.relative_error, W, W[:, :-1])
+bad("NaN", "a", gradients.relative_error, with_nan(W), W)
+bad("complex dtype", "b", gradients.relative_error, W, COMPLEX_W)
+bad("empty array", "a", gradients.relative_error, np.zeros(0), np.zeros(0))
+bad("shape off by one", "analytic", gradients.gradient_check, quad, W, W[:, :-1])
+bad("count < 1", "n_checks", gradients.gradient_check, quad, W, W, n_checks=0)
+bad("negative number", "seed", gradients.gradient_check, quad, W, W, seed=-1)
+bad("h <= 0", "h", gradients.gradient_check, quad, W, W, h=0)
+bad("loss raises", "f", gradients.gradient_check, raising_loss, W, W)
+bad("loss returns a vector", "f", gradients.gradient_check, vector_loss, W, W)
+bad("loss returns NaN", "f", gradients.gradient_check, lambda w: np.inf, W, W)
+
+# ----------------------------------------------------------------------------- optimizers
+R = np.random.default_rng
+bad("count < 1", "n_tries", optimizers.random_search, quad, (3, 5), n_tries=0, rng=R(0))
+bad("non-integer count", "n_tries", optimizers.random_search, quad, (3, 5), n_tries=2.5, rng=R(0))
+bad("non-positive number", "scale", optimizers.random_search, quad, (3, 5), scale=0, rng=R(0))
+bad("non-Generator rng", "rng", optimizers.random_search, quad, (3, 5), rng=0)
+bad("non-Generator rng", "rng", optimizers.random_search, quad, (3, 5), rng=np.random.RandomState(0))
+bad("non-Generator rng", "rng", optimizers.random_search, quad, (3, 5))
+bad("wrong shape spec", "shape", optimizers.random_search, quad, (3, 0), rng=R(0))
+bad("wrong shape spec", "shape", optimizers.random_search, quad, "3x5", rng=R(0))
+bad("loss returns a vector", "loss_fn", optimizers.random_search, vector_loss, (3,), rng=R(0))
+bad("loss raises", "loss_fn", optimizers.random_search, raising_loss, (3,), rng=R(0))
+bad("not callable", "loss_fn", optimizers.random_search, None, (3,), rng=R(0))
+bad("count < 1", "n_tries", optimizers.random_local_search, quad, W, n_tries=0, rng=R(0))
+bad("non-positive number", "step_size", optimizers.random_local_search, quad, W, step_size=-1.0, rng=R(0))
+bad("NaN", "w0", optimizers.random_local_search, quad, with_nan(W), rng=R(0))
+bad("0-d array", "w0", optimizers.random_local_search, quad, np.zeros((0, 2)), rng=R(0))
+bad("non-Generator rng", "rng", optimizers.random_local_search, quad, W, rng=42)
+bad("loss raises", "loss_fn", optimizers.random_local_search, raising_loss, W, rng=R(0))
+GD = optimizers.gradient_descent
+bad("non-positive lr", "lr", GD, quad_grad, W, 0.0)
+bad("non-positive lr", "lr", GD, quad_grad, W, -0.1)
+bad("non-finite lr", "lr", GD, quad_grad, W, np.inf)
+bad("non-finite lr", "lr", GD, quad_grad, W, np.nan)
+bad("wrong type", "lr", GD, quad_grad, W, "0.1")
+bad("schedule gives a bad lr", "lr", GD, quad_grad, W, lambda k: -1.0)
+bad("schedule raises", "lr", GD, quad_grad, W, lambda k: 1 / 0)
+bad("negative count", "n_steps", GD, quad_grad, W, 0.1, n_steps=-1)
+bad("NaN", "w0", GD, quad_grad, with_nan(W), 0.1)
+bad("inf", "w0", GD, quad_grad, with_inf(W), 0.1)
+bad("empty array", "w0", GD, quad_grad, np.zeros(0), 0.1)
+bad("complex dtype", "w0", GD, quad_grad, COMPLEX_W, 0.1)
+bad("loss raises", "loss_grad_fn", GD, raising_loss, W, 0.1)
+bad("gradient shape off by one", "loss_grad_fn", GD, pair_wrong_shape, W, 0.1)
+bad("loss returns no pair", "loss_grad_fn", GD, not_a_pair, W, 0.1)
+bad("not callable", "update", GD, quad_grad, W, 0.1, update="adam")
+bad("wrong type", "config", GD, quad_grad, W, 0.1, config=[("momentum", 0.9)])
+bad("negative number", "tol", GD, quad_grad, W, 0.1, tol=-1.0)
+bad("non-finite number", "max_loss", GD, quad_grad, W, 0.1, max_loss=np.inf)
+SGD = optimizers.sgd
+W0 = np.zeros_like(W)
+bad("batch size 0", "batch_size", SGD, batch_loss_grad, W0, X, Y, 0.1, 0, n_steps=3, rng=R(0))
+bad("batch size > N", "batch_size", SGD, batch_loss_grad, W0, X, Y, 0.1, 9, n_steps=3, rng=R(0))
+bad("non-integer count", "batch_size", SGD, batch_loss_grad, W0, X, Y, 0.1, 2.0, n_steps=3, rng=R(0))
+bad("non-positive lr", "lr", SGD, batch_loss_grad, W0, X, Y, 0.0, 2, n_steps=3, rng=R(0))
+bad("non-finite lr", "lr", SGD, batch_loss_grad, W0, X, Y, np.inf, 2, n_steps=3, rng=R(0))
+bad("count < 1", "n_epochs", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_epochs=0, rng=R(0))
+bad("count < 1", "n_steps", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=0, rng=R(0))
+bad("both or neither", "n_epochs", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, rng=R(0))
+bad("both or neither", "n_steps", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_epochs=1, n_steps=1, rng=R(0))
+bad("non-Generator rng", "rng", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=3, rng=np.random)
+bad("shape off by one", "y", SGD, batch_loss_grad, W0, X, Y[:-1], 0.1, 2, n_steps=3, rng=R(0))
+bad("empty array", "X", SGD, batch_loss_grad, W0, X[:0], Y[:0], 0.1, 1, n_steps=3, rng=R(0))
+bad("wrong ndim", "X", SGD, batch_loss_grad, W0, X[0], Y, 0.1, 1, n_steps=3, rng=R(0))
+bad("string dtype", "X", SGD, batch_loss_grad, W0, X.astype(str), Y, 0.1, 2, n_steps=3, rng=R(0))
+bad("NaN", "X", SGD, batch_loss_grad, W0, with_nan(X), Y, 0.1, 2, n_steps=3, rng=R(0))
+bad("float labels", "y", SGD, batch_loss_grad, W0, X, Y.astype(float), 0.1, 2, n_steps=3, rng=R(0))
+bad("loss raises", "loss_grad_fn", SGD, raising_loss, W0, X, Y, 0.1, 2, n_steps=3, rng=R(0))
+bad("not callable", "eval_fn", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=3, rng=R(0), eval_fn=1)
+bad("count < 1", "eval_every", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=3, rng=R(0),
+    eval_fn=quad, eval_every=0)
+bad("not callable", "update", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=3, rng=R(0), update=None)
+bad("wrong type", "config", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=3, rng=R(0), config=0.9)
+
+# ----------------------------------------------------------------------------- updates
+for rule in (updates.sgd_update, updates.momentum_update, updates.adam_update):
+    bad("non-positive lr", "learning_rate", rule, W, W, {"learning_rate": 0.0})
+    bad("non-finite lr", "learning_rate", rule, W, W, {"learning_rate": np.nan})
+    bad("missing setting", "learning_rate", rule, W, W, {})
+    bad("shape off by one", "dw", rule, W, W[:, :-1], {"learning_rate": 0.1})
+    bad("string dtype", "w", rule, STR_ARRAY, W, {"learning_rate": 0.1})
+    bad("object dtype", "dw", rule, W, OBJ_ARRAY, {"learning_rate": 0.1})
+    bad("empty array", "w", rule, np.zeros(0), np.zeros(0), {"learning_rate": 0.1})
+    bad("wrong type", "config", rule, W, W, [("learning_rate", 0.1)])
+bad("out of range", "momentum", updates.momentum_update, W, W, {"learning_rate": 0.1, "momentum": 1.5})
+bad("wrong type", "momentum", updates.momentum_update, W, W, {"learning_rate": 0.1, "momentum": "0.9"})
+bad("shape off by one", "velocity", updates.momentum_update, W, W,
+    {"learning_rate": 0.1, "velocity": np.zeros((3, 4))})
+bad("out of range", "beta1", updates.adam_update, W, W, {"learning_rate": 0.1, "beta1": 1.0})
+bad("out of range", "beta2", updates.adam_update, W, W, {"learning_rate": 0.1, "beta2": -0.1})
+bad("non-positive number", "epsilon", updates.adam_update, W, W, {"learning_rate": 0.1, "epsilon": 0})
+bad("shape off by one", "m", updates.adam_update, W, W,
+    {"learning_rate": 0.1, "m": np.zeros(4), "v": np.zeros(4), "t": 1})
+bad("negative count", "t", updates.adam_update, W, W, {"learning_rate": 0.1, "t": -1})
+
+# ----------------------------------------------------------------------------- schedules
+for make, extra in [(schedules.constant, ()), (schedules.step_decay, ()),
+                    (schedules.inverse_time, ()), (schedules.exponential, ()),
+                    (schedules.linear_decay, (0.01, 100))]:
+    bad("non-positive lr", "lr0", make, 0.0, *extra)
+    bad("non-finite lr", "lr0", make, np.inf, *extra)
+    bad("wrong type", "lr0", make, "0.1", *extra)
+    for k in (-1, 1.5, "3", np.nan, None):
+        bad("bad step number", "k", make(0.1, *extra), k)
+bad("non-positive number", "drop", schedules.step_decay, 0.1, drop=0.0)
+bad("count < 1", "every", schedules.step_decay, 0.1, every=0)
+bad("non-positive number", "decay", schedules.inverse_time, 0.1, decay=-1.0)
+bad("NaN", "decay", schedules.exponential, 0.1, decay=np.nan)
+bad("non-positive number", "lr_tau", schedules.linear_decay, 0.1, 0.0, 10)
+bad("count < 1", "tau", schedules.linear_decay, 0.1, 0.01, 0)
+bad("non-positive lr", "lr", schedules.as_schedule, -0.5)
+bad("non-finite lr", "lr", schedules.as_schedule, np.nan)
+
+# ----------------------------------------------------------------------------- landscapes
+for method in (MOUNTAIN.loss, MOUNTAIN.grad, MOUNTAIN.loss_grad):
+    bad("0-d array", "w", method, np.float64(0.5))
+    bad("shape off by one", "w", method, np.zeros(3))
+    bad("empty array", "w", method, np.zeros((0, 2)))
+    bad("NaN", "w", method, with_nan(W2))
+    bad("string dtype", "w", method, np.array(["a", "b"]))
+bad("shape off by one", "w", MOUNTAIN.loss_grad, np.zeros((4, 2)))
+bad("unknown name", "name", landscapes.get_landscape, "volcano")
+bad("unknown name", "name", landscapes.get_landscape, ["bowl"])
+bad("wrong type", "landscape", landscapes.grid, "bowl")
+bad("count < 1", "n", landscapes.grid, BOWL, 0)
+bad("non-integer count", "n", landscapes.grid, BOWL, 20.5)
+
+# ----------------------------------------------------------------------------- plots
+bad("wrong type", "landscape", plots.plot_contour, "mountain")
+bad("count < 1", "n", plots.plot_contour, BOWL, n=1)
+bad("wrong type", "landscape", plots.plot_surface, None)
+bad("not a 3-D Axes", "ax", plots.plot_surface, BOWL, ax="2d")
+bad("shape off by one", "path", plots.plot_path, np.zeros((5, 3)))
+bad("wrong ndim", "path", plots.plot_path, np.zeros(2))
+bad("empty array", "path", plots.plot_path, np.zeros((0, 2)))
+bad("no finite point", "path", plots.plot_path, np.full((3, 2), np.nan))
+bad("string dtype", "path", plots.plot_path, np.array([["a", "b"]]))
+bad("wrong ndim", "losses", plots.plot_losses, np.zeros((3, 2)))
+bad("empty array", "losses", plots.plot_losses, np.zeros(0))
+bad("shape off by one", "x", plots.plot_losses, np.ones(5), x=np.arange(4))
+bad("NaN", "x", plots.plot_losses, np.ones(3), x=with_nan(np.arange(3)))
+bad("wrong ndim", "images", plots.tile_images, np.zeros((8, 8)))
+bad("count < 1", "n_cols", plots.tile_images, IMAGES, n_cols=0)
+bad("negative number", "pad", plots.tile_images, IMAGES, pad=-1)
+bad("wrong ndim", "images", plots.plot_digits, IMAGES[0])
+bad("shape off by one", "labels", plots.plot_digits, IMAGES, labels=[1, 2, 3])
+bad("count < 1", "n_cols", plots.plot_digits, IMAGES, n_cols=0)
+bad("shape off by one", "W", plots.plot_templates, np.zeros((10, 63)))
+bad("NaN", "W", plots.plot_templates, with_nan(np.zeros((10, 65))))
+bad("shape off by one", "class_names", plots.plot_templates, np.zeros((10, 65)), class_names="012")
+
+# ----------------------------------------------------------------------------- data
+bad("wrong ndim", "X", data.add_bias, np.zeros(3))
+bad("NaN", "X", data.add_bias, with_nan(np.zeros((2, 2))))
+bad("empty array", "X", data.add_bias, np.zeros((0, 2)))
+bad("string dtype", "X", data.add_bias, np.array([["1", "2"]]))
+bad("non-positive number", "scale", data.preprocess, np.ones((3, 2)), scale=0)
+bad("wrong ndim", "train", data.preprocess, np.ones(3))
+bad("shape off by one", "others[0]", data.preprocess, np.ones((3, 2)), np.ones((3, 3)))
+bad("inf", "others[1]", data.preprocess, np.ones((3, 2)), np.ones((3, 2)), with_inf(np.ones((3, 2))))
+bad("missing file", "path", data.load_digits, "no/such/digits.npz")
+bad("wrong type", "path", data.load_digits, None)
+bad("negative number", "seed", data.load_digits, seed=-1)
+bad("count < 1", "n_per_class", data.make_blobs, 0, R(0))
+bad("non-Generator rng", "rng", data.make_blobs, 5, 0)
+bad("non-positive number", "spread", data.make_blobs, 5, R(0), spread=0)
+bad("count < 1", "n_per_class", data.make_spiral, -3, R(0))
+bad("non-Generator rng", "rng", data.make_spiral, 5, None)
+bad("negative number", "noise", data.make_spiral, 5, R(0), noise=-0.1)
+bad("missing file", "path", data.read_cifar10_batch, "no/such/batch.bin")
+bad("missing file", "path", data.sha256, "no/such/file")
+bad("missing file", "root", data.load_cifar10, "no/such/folder")
+
+# ----------------------------------------------------------------------------- widgets
+_XS, _YS = X, Y
+bad("wrong type", "value", widgets.format_loss, "abc")
+bad("wrong type", "fig", widgets.figure_png, None)
+bad("missing key", "result", widgets.format_readout, {"lr": 0.1, "status": "max_steps"})
+bad("unknown name", "name", widgets.LandscapeLRView, "volcano")
+bad("count < 1", "n_steps", widgets.LandscapeLRView, "bowl", n_steps=0)
+bad("shape off by one", "start", widgets.LandscapeLRView, "bowl", start=(1.0, 2.0, 3.0))
+bad("count < 1", "n_steps", widgets.ClassifierLRView, _XS, _YS, _XS, _YS, n_steps=0)
+bad("negative number", "reg", widgets.ClassifierLRView, _XS, _YS, _XS, _YS, reg=-1.0)
+bad("NaN", "X_train", widgets.ClassifierLRView, with_nan(_XS), _YS, _XS, _YS)
+bad("shape off by one", "X_val", widgets.ClassifierLRView, _XS, _YS, _XS[:, :-1], _YS)
+bad("float labels", "y_train", widgets.ClassifierLRView, _XS, _YS.astype(float), _XS, _YS)
+bad("negative label", "y_val", widgets.SGDView, _XS, _YS, _XS, -_YS)
+bad("count < 1", "eval_every", widgets.SGDView, _XS, _YS, _XS, _YS, eval_every=0)
+bad("negative number", "seed", widgets.SGDView, _XS, _YS, _XS, _YS, seed=-1)
+bad("out of range", "lr", widgets.lr_slider_landscape, "bowl", lr=100.0, lr_max=30.0)
+bad("out of range", "lr_min", widgets.lr_slider_landscape, "bowl", lr=0.1, lr_min=1.0, lr_max=0.5)
+bad("non-positive lr", "lr", widgets.lr_slider_classifier, _XS, _YS, _XS, _YS, lr=0.0)
+bad("batch size > N", "batch_size", widgets.sgd_sliders, _XS, _YS, _XS, _YS, batch_size=16)
+bad("non-finite number", "lr_max", widgets.sgd_sliders, _XS, _YS, _XS, _YS, batch_size=4,
+    lr_max=np.inf)
+
+
+def _view_method(cls, method, *update_args):
+    """A bound view method built on valid data, for the rows below."""
+    def call(*args):
+        view = cls(*update_args)
+        return getattr(view, method)(*args)
+    call.__qualname__ = f"{cls.__name__}.{method}"
+    return call
+
+
+_land_update = _view_method(widgets.LandscapeLRView, "update", "bowl", 5)
+_clf_update = _view_method(widgets.ClassifierLRView, "update", _XS, _YS, _XS, _YS, 0.1, 3)
+_sgd_update = _view_method(widgets.SGDView, "update", _XS, _YS, _XS, _YS, 0.01, 3, 1)
+bad("non-positive lr", "lr", _land_update, -1.0)
+bad("non-finite lr", "lr", _land_update, np.nan)
+bad("non-positive lr", "lr", _clf_update, 0.0)
+bad("wrong type", "lr", _clf_update, "1")
+bad("batch size 0", "batch_size", _sgd_update, 0.1, 0)
+bad("batch size > N", "batch_size", _sgd_update, 0.1, 9)
+bad("non-finite lr", "lr", _sgd_update, np.inf, 2)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.mark.parametrize("kind, arg, fn, args, kwargs", CASES)
+def test_bad_input_raises_value_error_naming_the_argument(kind, arg, fn, args, kwargs):
+    with pytest.raises(ValueError) as err:
+        fn(*args, **kwargs)
+    message = str(err.value)
+    # the argument's name appears as a word of its own (not inside another word)
+    assert re.search(rf"(?<![\w]){re.escape(arg)}(?![\w])", message), \
+        f"{kind}: message does not name {arg!r}: {message!r}"
+
+
+def test_the_table_covers_at_least_15_kinds_of_bad_input():
+    kinds = {p.values[0] for p in CASES}
+    assert len(kinds) >= 15, sorted(kinds)
+
+
+def _public_functions():
+    """Every public function and class of optim_helpers, as module.name strings."""
+    names = set()
+    for module in (data, gradients, landscapes, losses, optimizers, plots, schedules,
+                   updates, widgets):
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if inspect.isfunction(obj):
+                names.add(f"{module.__name__}.{name}")
+    return names
+
+
+def test_every_public_function_is_in_the_table():
+    covered = set()
+    for p in CASES:
+        fn = p.values[2]
+        module = getattr(fn, "__module__", None)
+        covered.add(f"{module}.{getattr(fn, '__name__', '')}")
+    missing = sorted(_public_functions() - covered)
+    assert not missing, f"public functions without a bad-input row: {missing}"
+    methods = {p.values[2].__qualname__ for p in CASES}
+    for expected in ("Landscape.loss", "Landscape.grad", "Landscape.loss_grad",
+                     "LandscapeLRView", "ClassifierLRView", "SGDView",
+                     "LandscapeLRView.update", "ClassifierLRView.update", "SGDView.update"):
+        assert expected in methods, expected
+
+
+# ----------------------------------------------------------------------------- no mutation
+
+def snapshot(value):
+    """A deep copy of the data in value (arrays, dicts, lists, tuples); other objects as is."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: snapshot(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(snapshot(v) for v in value)
+    return value
+
+
+def assert_same(before, after, where):
+    if isinstance(before, np.ndarray):
+        assert isinstance(after, np.ndarray) and before.dtype == after.dtype, where
+        np.testing.assert_array_equal(after, before, err_msg=where)
+    elif isinstance(before, dict):
+        assert before.keys() == after.keys(), where
+        for k in before:
+            assert_same(before[k], after[k], f"{where}[{k!r}]")
+    elif isinstance(before, (list, tuple)):
+        assert len(before) == len(after), where
+        for i, (b, a) in enumerate(zip(before, after)):
+            assert_same(b, a, f"{where}[{i}]")
+
+
+def _valid_calls():
+    d = {}
+    Wi, Xi, Yi = W.copy(), X.copy(), Y.copy()
+    cfg = {"learning_rate": 0.1, "momentum": 0.9, "velocity": np.ones_like(W)}
+    adam_cfg = {"learning_rate": 0.1, "m": np.ones_like(W), "v": np.ones_like(W), "t": 3}
+    for f in LOSSES + [losses.accuracy]:
+        d[f.__name__] = (f, (Wi, Xi, Yi), {"reg": 0.1} if f in LOSSES else {})
+    d["predict"] = (losses.predict, (Wi, Xi), {})
+    d["numerical_gradient"] = (gradients.numerical_gradient, (quad, Wi), {})
+    d["numerical_gradient_forward"] = (gradients.numerical_gradient, (quad, Wi), {"method": "forward"})
+    d["relative_error"] = (gradients.relative_error, (Wi, Wi + 1), {})
+    d["gradient_check"] = (gradients.gradient_check, (quad, Wi, Wi.copy()), {"n_checks": 5})
+    d["random_search"] = (optimizers.random_search, (quad, (3, 5)), {"n_tries": 5, "rng": R(0)})
+    d["random_local_search"] = (optimizers.random_local_search, (quad, Wi), {"n_tries": 5, "rng": R(0)})
+    d["gradient_descent"] = (optimizers.gradient_descent, (quad_grad, Wi, 0.1),
+                             {"n_steps": 5, "update": updates.momentum_update, "config": cfg})
+    d["sgd"] = (optimizers.sgd, (batch_loss_grad, Wi, Xi, Yi, 0.1, 2),
+                {"n_steps": 5, "rng": R(0), "update": updates.adam_update, "config": adam_cfg,
+                 "eval_fn": quad, "eval_every": 2, "keep_path": True})
+    d["sgd_update"] = (updates.sgd_update, (Wi, Wi.copy(), {"learning_rate": 0.1}), {})
+    d["momentum_update"] = (updates.momentum_update, (Wi, Wi.copy(), cfg), {})
+    d["adam_update"] = (updates.adam_update, (Wi, Wi.copy(), adam_cfg), {})
+    d["landscape_loss"] = (MOUNTAIN.loss, (np.zeros((4, 3, 2)),), {})
+    d["landscape_grad"] = (MOUNTAIN.grad, (W2,), {})
+    d["landscape_loss_grad"] = (MOUNTAIN.loss_grad, (W2,), {})
+    d["grid"] = (landscapes.grid, (BOWL, 10), {})
+    d["plot_path"] = (plots.plot_path, (np.array([[0.0, 1.0], [np.nan, 0.0], [2.0, 3.0]]),), {})
+    d["plot_losses"] = (plots.plot_losses, (np.array([3.0, 2.0, np.inf]),), {"x": np.arange(3)})
+    d["tile_images"] = (plots.tile_images, (IMAGES,), {"n_cols": 3})
+    d["plot_digits"] = (plots.plot_digits, (IMAGES, np.arange(4)), {})
+    d["plot_templates"] = (plots.plot_templates, (RNG.standard_normal((10, 65)),), {})
+    d["add_bias"] = (data.add_bias, (Xi,), {})
+    d["preprocess"] = (data.preprocess, (Xi, Xi[:3]), {"scale": 2.0})
+    d["format_readout"] = (widgets.format_readout, ({"lr": 0.1, "status": "diverged",
+                                                     "final_loss": np.inf, "n_steps": 3},), {})
+    d["ClassifierLRView.update"] = (_clf_update, (1.0,), {})
+    d["SGDView.update"] = (_sgd_update, (0.5, 2), {})
+    d["LandscapeLRView"] = (widgets.LandscapeLRView, ("bowl", 5, np.array([1.0, 1.0])), {})
+    d["ClassifierLRView"] = (widgets.ClassifierLRView, (Xi, Yi, Xi, Yi), {"n_steps": 2})
+    return d
+
+
+VALID = _valid_calls()
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_no_function_mutates_its_inputs(name):
+    fn, args, kwargs = VALID[name]
+    before = snapshot((args, kwargs))
+    fn(*args, **kwargs)
+    assert_same(before, (args, kwargs), name)
+
+
+def test_numerical_gradient_passes_no_view_of_the_callers_array():
+    # f may even scribble on what it is given: the caller's x stays as it was
+    x = W.copy()
+
+    def scribble(w):
+        value = quad(w)
+        w *= 2.0
+        return value
+    gradients.numerical_gradient(scribble, x)
+    np.testing.assert_array_equal(x, W)

@@ -1,0 +1,302 @@
+"""Faults: divergence is a reported status (never an exception or a warning), an
+interrupted run leaves the helpers usable, and a damaged data file is refused.
+
+Every block that runs an optimizer or a slider turns warnings into errors
+(``warnings.simplefilter("error")``), so an overflow warning anywhere fails the test.
+"""
+import io
+import re
+import warnings
+
+import matplotlib
+import matplotlib.image
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from optim_helpers import data, gradients, landscapes, optimizers, plots, schedules, updates, widgets
+from optim_helpers.losses import softmax_loss, softmax_loss_grad
+
+matplotlib.use("Agg")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+RULES = sorted(updates.UPDATE_RULES)
+
+
+class no_warnings(warnings.catch_warnings):
+    """A block in which any warning is an error."""
+
+    def __enter__(self):
+        super().__enter__()
+        warnings.simplefilter("error")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def small(digits):
+    """200 training and 100 validation digits: enough to diverge, quick to run."""
+    return digits.X_train[:200], digits.y_train[:200], digits.X_val[:100], digits.y_val[:100]
+
+
+def assert_readable(fig):
+    """The figure renders to a PNG that is not blank, with finite axis limits everywhere."""
+    png = widgets.figure_png(fig)
+    assert png.startswith(PNG_MAGIC)
+    image = matplotlib.image.imread(io.BytesIO(png))
+    assert image.ndim == 3 and image.shape[0] > 100 and image.shape[1] > 100
+    assert image[..., :3].std() > 0.01                         # something is drawn
+    for ax in fig.axes:
+        assert np.isfinite(ax.get_xlim()).all() and np.isfinite(ax.get_ylim()).all()
+
+
+def figure_texts(fig):
+    texts = [t.get_text() for ax in fig.axes for t in (ax.title, ax._left_title, ax._right_title)]
+    return " ".join(texts + [t.get_text() for t in fig.texts])
+
+
+# ----------------------------------------------------------------------------- optimizers
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("name", sorted(landscapes.LANDSCAPES))
+def test_gradient_descent_diverges_quietly_on_every_landscape(name, rule):
+    landscape = landscapes.get_landscape(name)
+    lr = 1e6 if rule == "adam" else 50.0          # Adam's steps are about lr long
+    with no_warnings():
+        history = optimizers.gradient_descent(landscape.loss_grad, landscape.start, lr,
+                                              n_steps=200, update=updates.UPDATE_RULES[rule])
+        assert history.status == "diverged"
+        assert history.losses.shape == (len(history.path),)
+        fig, (ax1, ax2) = plt.subplots(1, 2)
+        plots.plot_contour(landscape, ax=ax1, n=40)
+        plots.plot_path(history.path, ax=ax1)
+        plots.plot_losses(history.losses, ax=ax2, logy=True)
+        assert_readable(fig)
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("schedule", [None, "step_decay"])
+def test_gradient_descent_diverges_quietly_on_a_classifier(small, rule, schedule):
+    X, y, _, _ = small
+    lr = 1e12 if schedule is None else schedules.step_decay(1e12, 0.5, 10)
+    w0 = np.zeros((10, X.shape[1]))
+    with no_warnings():
+        history = optimizers.gradient_descent(lambda W: softmax_loss_grad(W, X, y, 0.1), w0, lr,
+                                              n_steps=50, update=updates.UPDATE_RULES[rule])
+        assert history.status == "diverged"
+        assert history.n_steps < 50
+        assert_readable(plots.plot_losses(history.losses, logy=True).figure)
+    np.testing.assert_array_equal(w0, 0.0)
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_sgd_diverges_quietly(small, rule):
+    X, y, _, _ = small
+    with no_warnings():
+        history = optimizers.sgd(lambda W, Xb, yb: softmax_loss_grad(W, Xb, yb), np.zeros((10, 65)),
+                                 X, y, 1e12, 16, n_epochs=3, rng=np.random.default_rng(0),
+                                 update=updates.UPDATE_RULES[rule],
+                                 eval_fn=lambda W: softmax_loss(W, X, y) if np.isfinite(W).all()
+                                 and np.abs(W).max() < 1e100 else np.inf,
+                                 eval_every=1, keep_path=True)
+        assert history.status == "diverged"
+        assert len(history.losses) == len(history.seconds) == len(history.examples)
+        assert_readable(plots.plot_losses(history.losses, logy=True).figure)
+
+
+def test_random_searches_treat_overflow_as_a_bad_try():
+    start = np.array(landscapes.BOWL.start)
+    with no_warnings():
+        local = optimizers.random_local_search(landscapes.BOWL.loss, start, n_tries=50,
+                                               step_size=1e200, rng=np.random.default_rng(0))
+        search = optimizers.random_search(landscapes.BOWL.loss, (2,), n_tries=50, scale=1e200,
+                                          rng=np.random.default_rng(0))
+    assert np.isinf(local.losses[1:]).all() and local.best_loss == local.losses[0]
+    np.testing.assert_array_equal(local.best_w, start)
+    assert np.isinf(search.losses).all() and np.isinf(search.best_loss)
+
+
+# ----------------------------------------------------------------------------- sliders
+
+@pytest.mark.parametrize("name", sorted(landscapes.LANDSCAPES))
+def test_landscape_slider_diverges_quietly(name):
+    with no_warnings():
+        view = widgets.LandscapeLRView(name, n_steps=50)
+        result = view.update(30.0)
+        assert result["status"] == "diverged"
+        assert "status: diverged" in widgets.format_readout(result)
+        assert re.search("diverged", figure_texts(view.fig), re.IGNORECASE)
+        assert_readable(view.fig)
+        # and it comes back: a small step after the divergence draws a normal run
+        assert view.update(0.01)["status"] != "diverged"
+        assert_readable(view.fig)
+
+
+def test_classifier_slider_diverges_quietly(small):
+    with no_warnings():
+        view = widgets.ClassifierLRView(*small, reg=0.1, n_steps=30)
+        result = view.update(100.0)                      # above 2 / reg: must diverge
+        assert result["status"] == "diverged"
+        assert "status: diverged" in widgets.format_readout(result)
+        assert re.search("diverged", figure_texts(view.fig), re.IGNORECASE)
+        assert_readable(view.fig)
+
+
+@pytest.mark.parametrize("batch_size", [1, 32, 128])
+def test_sgd_sliders_diverge_quietly(small, batch_size):
+    with no_warnings():
+        view = widgets.SGDView(*small, n_steps=30, eval_every=5)
+        result = view.update(300.0, batch_size)
+        assert result["status"] == "diverged"
+        assert "status: diverged" in widgets.format_readout(result)
+        assert re.search("diverged", figure_texts(view.fig), re.IGNORECASE)
+        assert_readable(view.fig)
+
+
+def test_slider_panels_report_divergence_in_their_readout(small):
+    with no_warnings():
+        panels = [widgets.lr_slider_landscape("ravine", lr=0.01, n_steps=30),
+                  widgets.lr_slider_classifier(*small, reg=0.1, lr=1.0, n_steps=20),
+                  widgets.sgd_sliders(*small, lr=0.3, batch_size=32, n_steps=20, eval_every=5)]
+        for panel in panels:
+            top = panel.sliders["lr"].max                       # log10 of lr_max
+            panel.sliders["lr"].value = 10 ** top
+            assert panel.result["status"] == "diverged", panel.result
+            assert "status: diverged" in panel.readout.value
+            assert bytes(panel.image.value).startswith(PNG_MAGIC)
+
+
+# ----------------------------------------------------------------------------- interrupts
+
+def interrupt_on_call(n, f):
+    """f, except that its n-th call raises KeyboardInterrupt (Ctrl-C in a notebook)."""
+    calls = {"n": 0}
+
+    def wrapped(*args):
+        calls["n"] += 1
+        if calls["n"] == n:
+            raise KeyboardInterrupt
+        return f(*args)
+    return wrapped
+
+
+def _runs(small):
+    X, y, _, _ = small
+    W0 = np.zeros((10, 65))
+    loss = lambda W: softmax_loss(W, X, y)                       # noqa: E731
+    loss_grad = lambda W: softmax_loss_grad(W, X, y, 0.01)       # noqa: E731
+    batch = lambda W, Xb, yb: softmax_loss_grad(W, Xb, yb)        # noqa: E731
+    return {
+        "gradient_descent": (loss_grad, lambda f: optimizers.gradient_descent(
+            f, W0, 0.5, n_steps=40, update=updates.momentum_update).losses),
+        "sgd": (batch, lambda f: optimizers.sgd(
+            f, W0, X, y, 0.5, 20, n_epochs=4, rng=np.random.default_rng(3),
+            update=updates.adam_update, config={"learning_rate": 0.1}).losses),
+        "random_search": (loss, lambda f: optimizers.random_search(
+            f, (10, 65), n_tries=40, scale=1e-3, rng=np.random.default_rng(1)).losses),
+        "random_local_search": (loss, lambda f: optimizers.random_local_search(
+            f, W0, n_tries=40, step_size=1e-2, rng=np.random.default_rng(2)).losses),
+        "numerical_gradient": (loss, lambda f: gradients.numerical_gradient(f, W0)),
+        "gradient_check": (loss, lambda f: gradients.gradient_check(
+            f, W0, softmax_loss_grad(W0, X, y)[1], n_checks=20).numerical),
+    }
+
+
+@pytest.mark.parametrize("name", ["gradient_descent", "sgd", "random_search",
+                                  "random_local_search", "numerical_gradient", "gradient_check"])
+def test_an_interrupted_run_leaves_the_helpers_usable(small, name):
+    f, run = _runs(small)[name]
+    reference = run(f)
+    X_before = small[0].copy()
+    errstate = np.geterr()
+    with pytest.raises(KeyboardInterrupt):                  # not swallowed, not re-wrapped
+        run(interrupt_on_call(7, f))
+    assert np.geterr() == errstate                          # the errstate block was left
+    np.testing.assert_array_equal(small[0], X_before)
+    with no_warnings():
+        again = run(f)
+    np.testing.assert_array_equal(again, reference)         # same numbers as before
+
+
+def test_an_interrupted_slider_update_leaves_the_slider_usable(small):
+    with no_warnings():
+        view = widgets.ClassifierLRView(*small, reg=0.1, n_steps=20)
+        reference = view.update(1.0)
+        png = widgets.figure_png(view.fig)
+        original = view.loss_grad
+        view.loss_grad = interrupt_on_call(5, original)
+        with pytest.raises(KeyboardInterrupt):
+            view.update(3.0)
+        view.loss_grad = original
+        assert view.update(1.0) == reference
+        assert widgets.figure_png(view.fig) == png              # the same frame, pixel for pixel
+
+        landscape = widgets.LandscapeLRView("mountain", n_steps=30)
+        first = landscape.update(0.3)
+        real = landscape.landscape
+        landscape.landscape = type(real)(real.name, real.loss_fn,
+                                         interrupt_on_call(10, real.grad_fn), real.xlim, real.ylim,
+                                         real.start, real.minimum)
+        with pytest.raises(KeyboardInterrupt):
+            landscape.update(0.5)
+        landscape.landscape = real
+        assert landscape.update(0.3) == first
+
+
+# ----------------------------------------------------------------------------- data files
+
+def _refused(path):
+    with pytest.raises(ValueError) as err:
+        data.load_digits(path)
+    return str(err.value)
+
+
+@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "empty", "append"])
+def test_a_damaged_digits_file_is_refused_naming_file_and_checksum(tmp_path, damage):
+    raw = bytearray(data.DIGITS_PATH.read_bytes())
+    if damage == "flip a byte":
+        raw[len(raw) // 2] ^= 0x01
+    elif damage == "truncate":
+        raw = raw[: len(raw) - 100]
+    elif damage == "empty":
+        raw = bytearray()
+    else:
+        raw += b"\0"
+    copy = tmp_path / "digits.npz"
+    copy.write_bytes(bytes(raw))
+    message = _refused(copy)
+    assert str(copy) in message
+    assert "SHA-256" in message and data.DIGITS_SHA256 in message
+    assert data.sha256(copy) in message                          # what the file really has
+    # the shipped file is untouched and still loads
+    assert data.sha256(data.DIGITS_PATH) == data.DIGITS_SHA256
+    assert data.load_digits().X_train.shape == (1200, 65)
+
+
+UNPICKLED = []
+
+
+def _record_unpickling():
+    UNPICKLED.append(True)
+    return "unpickled"
+
+
+class Booby:
+    """An object whose unpickling would leave a trace in UNPICKLED."""
+
+    def __reduce__(self):
+        return (_record_unpickling, ())
+
+
+def test_nothing_is_unpickled_even_with_a_matching_checksum(tmp_path, monkeypatch):
+    forged = tmp_path / "forged.npz"
+    objects = np.empty(3, dtype=object)
+    objects[:] = [Booby(), Booby(), Booby()]
+    np.savez(forged, X=objects, y=np.arange(3))
+    monkeypatch.setattr(data, "DIGITS_SHA256", data.sha256(forged))
+    message = _refused(forged)
+    assert str(forged) in message
+    assert UNPICKLED == []
