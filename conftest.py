@@ -3,7 +3,14 @@
 nbval opens its sanitize file relative to the current folder, so we give it an
 absolute path here: `pytest` works from any directory.
 """
+import os
 from pathlib import Path
+
+# One BLAS thread for the notebook kernels nbval starts (they inherit this environment),
+# the same as tools/regenerate_notebooks.sh uses when it stores the outputs. On a busy
+# 2-core machine, multi-threaded OpenBLAS on these small matrices can be 10-50x slower,
+# and the stored outputs are computed with the same thread count they are checked with.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parent
 

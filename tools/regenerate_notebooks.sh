@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$#" -eq 0 ]; then set -- notebooks/[0-9]*.ipynb; fi
-export MPLBACKEND=module://matplotlib_inline.backend_inline PYTHONHASHSEED=0
+# One BLAS thread, as the test suite uses (see conftest.py).
+export OPENBLAS_NUM_THREADS=1 PYTHONHASHSEED=0
 for nb in "$@"; do
   echo "running $nb"
   # timeout: nbconvert has been seen to hang on interact cells (nbclient#312)
