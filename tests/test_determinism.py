@@ -20,7 +20,7 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9]*.ipynb"))
 TEXT_KEYS = ("text/plain", "text/html", "text/markdown")
 # The same settings as tools/regenerate_notebooks.sh, which stores the outputs.
-KERNEL_ENV = {"MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
+KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
 
 
 def sanitize_rules(path=NOTEBOOK_DIR / "sanitize.cfg"):
