@@ -14,6 +14,11 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parent
 
+# The Korean notebooks (notebooks/ko/) are the English ones with translated markdown: the
+# same code cells and stored outputs, which tests/test_korean.py proves cell by cell. nbval
+# re-runs the English ones only, so the suite does not run every lecture twice.
+collect_ignore = ["notebooks/ko"]
+
 
 def pytest_configure(config):
     if getattr(config.option, "nbval_sanitize_with", None) is None and hasattr(config.option, "nbval_sanitize_with"):

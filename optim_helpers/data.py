@@ -7,18 +7,36 @@ last column of ones (the bias trick, so W is (C, D) and scores are X @ W.T) and 
 (N,) int64 labels in [0, C). Nothing is downloaded and nothing is unpickled.
 """
 import hashlib
+import io
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_positive, check_rng
+from ._checks import as_float_array, check_int, check_nonnegative, check_positive, check_rng
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+def _shipped_data_dir():
+    """The top-level data/ folder, which every install carries as ``optim_helpers._data``.
+
+    A source checkout that was never installed has no such subpackage: it reads data/ in place.
+    """
+    try:
+        return resources.files("optim_helpers._data")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "data"
+
+
+DATA_DIR = _shipped_data_dir()
 DIGITS_PATH = DATA_DIR / "digits.npz"
 DIGITS_SHA256 = "dff739c317c3d7a561cd1d11ae22ab4ac7f0557489c9e3935e97bec510d05737"
 DIGITS_SPLIT = (1200, 300, 297)
+# The fixed split, a read-only constant: the shuffle np.random.default_rng(0).permutation(1797)
+# of the images; its first 1,200 are training, the next 300 validation, the last 297 test.
+DIGITS_ORDER = np.random.default_rng(0).permutation(sum(DIGITS_SPLIT))
+DIGITS_ORDER.flags.writeable = False
 
 
 @dataclass
@@ -48,14 +66,13 @@ class Dataset:
 
 def sha256(path):
     """Hex SHA-256 of a file's bytes."""
-    path = _file_path(path)
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(_file_path(path).read_bytes()).hexdigest()
 
 
 def _file_path(path, name="path", what="file"):
-    """``path`` as a Path to an existing file, or ValueError naming the argument."""
+    """``path`` as a Path to an existing file; TypeError if it is no path, ValueError if no file."""
     if not isinstance(path, (str, os.PathLike)):
-        raise ValueError(f"{name} must be a file path, got {path!r}")
+        raise TypeError(f"{name} must be a file path, got {type(path).__name__} {path!r}")
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{name}: no {what} at {path}")
@@ -86,28 +103,31 @@ def preprocess(train, *others, scale=1.0):
     return (mean, *out)
 
 
-def load_digits(path=DIGITS_PATH, seed=0):
-    """The UCI handwritten digits shipped in data/digits.npz, split 1200/300/297.
+def load_digits(path=None):
+    """The UCI handwritten digits shipped with the package, split 1200/300/297.
 
-    1,797 images of 8 x 8 pixels with values 0..16, classes 0-9. The file's SHA-256 is
-    checked first; it is read with allow_pickle=False. The split is a fixed shuffle
-    (np.random.default_rng(seed)); pixels are scaled to [0, 1] by /16, centred on the
-    training mean, and a bias column is appended, so X_* is (N, 65).
+    Introduced in 01_random_search.ipynb.
+
+    1,797 images of 8 x 8 pixels with values 0..16, classes 0-9. ``path``: None for the
+    shipped file (data/digits.npz), or the path of a copy of it. The file's SHA-256 is
+    checked first; it is read with allow_pickle=False. The split is fixed (DIGITS_ORDER),
+    so every call returns the same arrays; pixels are scaled to [0, 1] by /16, centred on
+    the training mean, and a bias column is appended, so X_* is (N, 65).
     Returns a Dataset; images_* are the raw (N, 8, 8) uint8 images.
     """
-    path = _file_path(path, what="digits file")
-    digest = sha256(path)
+    source = DIGITS_PATH if path is None else _file_path(path, what="digits file")
+    raw = source.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
     if digest != DIGITS_SHA256:
-        raise ValueError(f"path: {path} has SHA-256 {digest}, expected {DIGITS_SHA256}: "
+        raise ValueError(f"path: {source} has SHA-256 {digest}, expected {DIGITS_SHA256}: "
                          "the file is corrupted or not the shipped one (restore it with git)")
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
             images, labels = npz["X"], npz["y"]
     except Exception as err:          # e.g. an object array, which would need pickle
-        raise ValueError(f"path: {path} could not be read as the digits file: {err}") from err
-    order = np.random.default_rng(check_int("seed", seed, 0)).permutation(len(labels))
+        raise ValueError(f"path: {source} could not be read as the digits file: {err}") from err
     n_train, n_val, _ = DIGITS_SPLIT
-    parts = np.split(order, [n_train, n_train + n_val])
+    parts = np.split(DIGITS_ORDER, [n_train, n_train + n_val])
     mean, *X = preprocess(*(images[p] for p in parts), scale=16.0)
     ys = [labels[p].astype(np.int64) for p in parts]
     imgs = [images[p].reshape(-1, 8, 8) for p in parts]
@@ -115,8 +135,10 @@ def load_digits(path=DIGITS_PATH, seed=0):
                    tuple(str(d) for d in range(10)))
 
 
-def make_blobs(n_per_class=50, rng=None, spread=0.6):
+def make_blobs(n_per_class=50, *, rng, spread=0.6):
     """Three Gaussian blobs in 2-D, one per class: an easy toy set.
+
+    Introduced in 01_random_search.ipynb. ``rng``: a numpy Generator (required keyword).
 
     Returns X (3 * n_per_class, 3) with the bias column, and y (3 * n_per_class,).
     """
@@ -128,14 +150,16 @@ def make_blobs(n_per_class=50, rng=None, spread=0.6):
     return add_bias(points), np.repeat(np.arange(3), n)
 
 
-def make_spiral(n_per_class=100, rng=None, noise=0.2):
+def make_spiral(n_per_class=100, *, rng, noise=0.2):
     """CS231n's three-armed spiral in 2-D: not linearly separable.
+
+    ``rng``: a numpy Generator (required keyword).
 
     Returns X (3 * n_per_class, 3) with the bias column, and y (3 * n_per_class,).
     """
     rng = check_rng(rng)
     n = check_int("n_per_class", n_per_class, 1)
-    noise = check_positive("noise", noise, allow_zero=True)
+    noise = check_nonnegative("noise", noise)
     radius = np.tile(np.linspace(0.0, 1.0, n), 3)
     theta = (np.repeat(np.arange(3), n) * 4 + np.tile(np.linspace(0, 4, n), 3)
              + noise * rng.standard_normal(3 * n))

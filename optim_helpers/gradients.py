@@ -7,7 +7,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._checks import as_float_array, call_loss, check_int, check_positive
+from ._checks import as_float_array, call_loss, check_int, check_positive, check_rng
 
 GradCheck = namedtuple("GradCheck", "indices numerical analytic rel_errors")
 GradCheck.__doc__ = """Result of gradient_check: n entries checked.
@@ -39,6 +39,8 @@ def numerical_gradient(f, x, h=1e-5, method="centered", progress=False):
     """
     x = as_float_array("x", x).copy()      # our own float copy: nudges never reach the caller
     h = check_positive("h", h)
+    if not isinstance(method, str):
+        raise TypeError(f"method must be 'centered' or 'forward', got {type(method).__name__}")
     if method not in ("centered", "forward"):
         raise ValueError(f"method must be 'centered' or 'forward', got {method!r}")
     fx = _finite_loss(f, x) if method == "forward" else None
@@ -62,11 +64,13 @@ def numerical_gradient(f, x, h=1e-5, method="centered", progress=False):
 
 
 def relative_error(a, b):
-    """CS231n's relative error: max over entries of |a - b| / max(1e-8, |a| + |b|).
+    """Relative error, max over entries of |a - b| / max(1e-8, |a| + |b|).
 
-    Inputs: two arrays of the same shape. Returns a float. Reading it (CS231n):
-    above 1e-2 the gradient is probably wrong; below 1e-4 is fine at kinks
-    (SVM); below 1e-7 is what a smooth function (softmax) should give.
+    Introduced in 02_follow_the_slope.ipynb. This is the CS231n assignments' ``rel_error``;
+    the CS231n notes divide by max(|a|, |b|) instead (at most a factor 2 apart above the
+    1e-8 floor). Inputs: two arrays of the same shape. Returns a float. Reading it (the
+    CS231n notes' thresholds): above 1e-2 the gradient is probably wrong; below 1e-4 is
+    fine at kinks (SVM); below 1e-7 is what a smooth function (softmax) should give.
     """
     a = as_float_array("a", a)
     b = as_float_array("b", b)
@@ -75,21 +79,21 @@ def relative_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
-def gradient_check(f, x, analytic, n_checks=10, seed=0, h=1e-5):
+def gradient_check(f, x, analytic, n_checks=10, *, rng, h=1e-5):
     """Compare an analytic gradient with centered differences at n_checks random entries.
 
     Cheaper than a full numerical gradient: 2 evaluations of f per checked entry.
     Inputs: f (array -> number), x (any shape), analytic (x's shape), n_checks >= 1,
-    seed (an int for the entries drawn), h > 0.
+    rng (a numpy Generator, required, keyword-only: it draws the entries checked), h > 0.
     Returns a GradCheck of arrays with shape (n_checks,) (capped at x.size).
     """
+    rng = check_rng(rng)
     x = as_float_array("x", x).copy()
     analytic = as_float_array("analytic", analytic)
     if analytic.shape != x.shape:
         raise ValueError(f"analytic must have x's shape {x.shape}, got {analytic.shape}")
     n_checks = check_int("n_checks", n_checks, 1)
     h = check_positive("h", h)
-    rng = np.random.default_rng(check_int("seed", seed, 0))
     flat = rng.choice(x.size, size=min(n_checks, x.size), replace=False)
     indices = np.unravel_index(flat, x.shape)
     numerical = np.empty(len(flat))

@@ -105,7 +105,9 @@ LANDSCAPES = {ls.name: ls for ls in (BOWL, RAVINE, MOUNTAIN)}
 
 def get_landscape(name):
     """The landscape called ``name``: "bowl", "ravine" or "mountain"."""
-    if not isinstance(name, str) or name not in LANDSCAPES:
+    if not isinstance(name, str):
+        raise TypeError(f"name must be one of {sorted(LANDSCAPES)}, got {type(name).__name__}")
+    if name not in LANDSCAPES:
         raise ValueError(f"name must be one of {sorted(LANDSCAPES)}, got {name!r}")
     return LANDSCAPES[name]
 
@@ -116,7 +118,7 @@ def grid(landscape, n=200):
     Returns (xs, ys, zs): xs (n,), ys (n,), zs (n, n) with zs[i, j] = loss at (xs[j], ys[i]).
     """
     if not isinstance(landscape, Landscape):
-        raise ValueError(f"landscape must be a Landscape such as landscapes.MOUNTAIN "
+        raise TypeError(f"landscape must be a Landscape such as landscapes.MOUNTAIN "
                          f"(get_landscape(name) finds one by name), got {landscape!r}")
     n = check_int("n", n, 2)
     xs = np.linspace(*landscape.xlim, n)

@@ -4,18 +4,21 @@ Introduced in 01_random_search.ipynb (the searches), 03_gradient_descent.ipynb
 (gradient descent) and 04_stochastic_gradient_descent.ipynb (SGD).
 
 They share one contract: the function to minimize is passed in, nothing is read from
-globals, the caller's arrays are never changed, randomness comes from an explicit
-``rng = np.random.default_rng(seed)``, and the result records the whole run.
+globals, the caller's arrays are never changed, randomness comes from a required keyword
+argument ``rng``, a numpy Generator (``np.random.default_rng(seed)``), and the result
+records the whole run. An exception raised inside the function passed in reaches the
+caller unchanged.
 Divergence is an outcome, not a crash: a run whose loss stops being finite or grows
 above ``max_loss`` ends with ``status == "diverged"`` and no overflow warnings.
 """
+import numbers
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import (as_float_array, call_function, call_loss, call_loss_grad, check_int,
-                      check_positive, check_rng)
+from ._checks import (as_float_array, call_function, call_loss, call_loss_grad, check_callable,
+                      check_int, check_labels, check_nonnegative, check_positive, check_rng, check_X)
 from .schedules import as_schedule
 from .updates import sgd_update
 
@@ -49,7 +52,9 @@ class History:
     path: (n, *w.shape) the parameters whose loss was recorded, or None if not kept.
     lrs: (steps,) the learning rate used by each step. seconds: (n,) optimizer time
     (evaluation time excluded) when each loss was recorded. examples: (n,) training
-    examples used so far. eval_steps, eval_losses: where and what eval_fn gave.
+    examples used so far, for SGD only; None for gradient descent, whose black-box
+    loss_grad_fn hides N (it uses N examples per step: k * N after step k).
+    eval_steps, eval_losses: where and what eval_fn gave.
     """
     w: np.ndarray
     losses: np.ndarray
@@ -67,12 +72,12 @@ class History:
         return len(self.lrs)
 
 
-def random_search(loss_fn, shape, n_tries=1000, scale=1e-4, rng=None, keep_tries=False):
+def random_search(loss_fn, shape, n_tries=1000, scale=1e-4, *, rng, keep_tries=False):
     """The deck's method 1: draw W at random n_tries times and keep the best.
 
     W = rng.standard_normal(shape) * scale, each try independent of the others.
     Inputs: loss_fn (W -> number), shape (e.g. (10, 65)), n_tries >= 1, scale > 0,
-    rng a numpy Generator; keep_tries=True also returns every W tried.
+    rng a numpy Generator (required, keyword-only); keep_tries=True also returns every W tried.
     Returns a SearchResult with losses of shape (n_tries,).
     """
     rng = check_rng(rng)
@@ -95,11 +100,12 @@ def random_search(loss_fn, shape, n_tries=1000, scale=1e-4, rng=None, keep_tries
     return SearchResult(best_w, float(best_loss), losses, tries)
 
 
-def random_local_search(loss_fn, w0, n_tries=1000, step_size=1e-3, rng=None, keep_tries=False):
+def random_local_search(loss_fn, w0, n_tries=1000, step_size=1e-3, *, rng, keep_tries=False):
     """CS231n's strategy 2: from the best W so far, try a small random step; keep it if better.
 
     Inputs: loss_fn (W -> number), w0 (any shape), n_tries >= 1 candidate steps,
-    step_size > 0 (the step is rng.standard_normal(w0.shape) * step_size), rng.
+    step_size > 0 (the step is rng.standard_normal(w0.shape) * step_size), rng a numpy
+    Generator (required, keyword-only).
     Returns a SearchResult with losses of shape (n_tries + 1,): w0's loss, then each try's.
     """
     rng = check_rng(rng)
@@ -136,7 +142,7 @@ def gradient_descent(loss_grad_fn, w0, lr, n_steps=100, update=sgd_update, confi
     w = as_float_array("w0", w0).copy()
     schedule = as_schedule(lr)
     n_steps = check_int("n_steps", n_steps, 0)
-    tol = check_positive("tol", tol, allow_zero=True)
+    tol = check_nonnegative("tol", tol)
     max_loss = check_positive("max_loss", max_loss)
     config = _check_update(update, config)
     losses, path, lrs, seconds = [], [], [], []
@@ -160,7 +166,7 @@ def gradient_descent(loss_grad_fn, w0, lr, n_steps=100, update=sgd_update, confi
                 break
             start = time.perf_counter()
             lrs.append(check_positive("lr", call_function("lr", schedule, k)))
-            w, config = update(w, grad, {**config, "learning_rate": lrs[-1]})
+            w, config = _apply_update(update, w, grad, {**config, "learning_rate": lrs[-1]})
             clock += time.perf_counter() - start
             if not np.isfinite(w).all():
                 losses.append(np.inf)
@@ -169,12 +175,11 @@ def gradient_descent(loss_grad_fn, w0, lr, n_steps=100, update=sgd_update, confi
                     path.append(w)
                 status = "diverged"
                 break
-    n = len(losses)
     return History(w, np.array(losses), status, np.array(path) if keep_path else None,
-                   np.array(lrs), np.array(seconds), np.zeros(n, dtype=int))
+                   np.array(lrs), np.array(seconds))
 
 
-def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, rng=None,
+def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, *, rng,
         update=sgd_update, config=None, max_loss=1e8, keep_path=False, eval_fn=None,
         eval_every=None):
     """Minibatch stochastic gradient descent, the deck's loop and Goodfellow's Algorithm 8.1.
@@ -185,25 +190,20 @@ def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, rng
     minibatch, then one update.
 
     Inputs: loss_grad_fn (w, X_batch, y_batch) -> (loss, grad); w0 (any shape);
-    X (N, D); y (N,); lr a number > 0 or a schedule; 1 <= batch_size <= N; exactly one
-    of n_epochs >= 1 or n_steps >= 1; rng a numpy Generator; update/config as in
+    X (N, D) real numbers; y (N,) integer labels >= 0; lr a number > 0 or a schedule;
+    1 <= batch_size <= N; exactly one of n_epochs >= 1 or n_steps >= 1; rng a numpy
+    Generator (required, keyword-only); update/config as in
     gradient_descent; eval_fn (w -> number), called every eval_every steps and at the
     end (e.g. the full training loss), its time not counted in ``seconds``.
     Returns a History with losses of shape (steps,), the minibatch loss of each step.
     """
     rng = check_rng(rng)
     w = as_float_array("w0", w0).copy()
-    X = np.asarray(X)
-    if X.ndim != 2 or X.shape[0] == 0:
-        raise ValueError(f"X must be a non-empty 2-D array (N, D), got shape {X.shape}")
-    if X.dtype.kind not in "biuf":
-        raise ValueError(f"X must hold real numbers, got dtype {X.dtype}")
+    X = check_X(X)
     if X.dtype.kind == "f" and not np.isfinite(X).all():
         raise ValueError("X must be finite (no NaN or inf)")
     n = X.shape[0]
-    y = np.asarray(y)
-    if y.shape != (n,):
-        raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
+    y = check_labels(y, n)
     batch_size = check_int("batch_size", batch_size, 1, n)
     total = _count_steps(n_epochs, n_steps, n // batch_size)
     schedule = as_schedule(lr)
@@ -235,7 +235,7 @@ def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, rng
                     status = "diverged"
                     break
                 lrs.append(check_positive("lr", call_function("lr", schedule, k)))
-                w, config = update(w, grad, {**config, "learning_rate": lrs[-1]})
+                w, config = _apply_update(update, w, grad, {**config, "learning_rate": lrs[-1]})
                 clock += time.perf_counter() - start
                 seconds.append(clock)
                 k += 1
@@ -253,11 +253,23 @@ def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, rng
 
 def _check_update(update, config):
     """Check an update rule and its settings; return a fresh dict of the settings."""
-    if not callable(update):
-        raise ValueError(f"update must be an update rule such as updates.sgd_update, got {update!r}")
+    check_callable("update", update)
     if config is not None and not isinstance(config, dict):
-        raise ValueError(f"config must be a dict of the update rule's settings, got {type(config).__name__}")
+        raise TypeError(f"config must be a dict of the update rule's settings, got {type(config).__name__}")
     return dict(config or {})
+
+
+def _apply_update(update, w, grad, config):
+    """One step of an update rule; its exceptions pass through, a malformed result is refused."""
+    result = update(w, grad, config)
+    if not (isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict)):
+        raise TypeError(f"update must return a pair (next_w, next_config dict), got {type(result).__name__}")
+    next_w = np.asarray(result[0])
+    if next_w.dtype.kind not in "biuf":
+        raise TypeError(f"update must return next_w of real numbers, got dtype {next_w.dtype}")
+    if next_w.shape != w.shape:
+        raise ValueError(f"update must return next_w of w's shape {w.shape}, got {next_w.shape}")
+    return next_w, result[1]
 
 
 def _count_steps(n_epochs, n_steps, steps_per_epoch):
@@ -269,10 +281,11 @@ def _count_steps(n_epochs, n_steps, steps_per_epoch):
 
 
 def _check_shape(shape):
-    try:
-        shape = tuple(int(s) for s in np.atleast_1d(shape))
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"shape must be a tuple of positive integers, got {shape!r}") from err
+    dims = np.atleast_1d(np.asarray(shape, dtype=object))
+    if dims.ndim != 1 or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool)
+                                 for s in dims):
+        raise TypeError(f"shape must be a tuple of positive integers, got {shape!r}")
+    shape = tuple(int(s) for s in dims)
     if not shape or min(shape) < 1:
         raise ValueError(f"shape must be a tuple of positive integers, got {shape!r}")
     return shape

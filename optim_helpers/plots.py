@@ -11,7 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ._checks import as_float_array, check_int
+from .frames import ROOM_STYLE as _ROOM_STYLE
 from .landscapes import grid
+
+# The slider frames' look, for a notebook's own figures: plt.rcParams.update(plots.ROOM_STYLE)
+ROOM_STYLE = _ROOM_STYLE
 
 
 def _axes(ax, **subplot_kw):
@@ -46,7 +50,7 @@ def plot_surface(landscape, ax=None, n=80, cmap="viridis"):
     """
     xs, ys, zs = grid(landscape, n)
     if ax is not None and not hasattr(ax, "plot_surface"):
-        raise ValueError(f"ax must be a 3-D Axes (projection='3d'), got {type(ax).__name__}")
+        raise TypeError(f"ax must be a 3-D Axes (projection='3d'), got {type(ax).__name__}")
     ax = _axes(ax, projection="3d")
     xx, yy = np.meshgrid(xs, ys)
     ax.plot_surface(xx, yy, zs, cmap=cmap, linewidth=0, antialiased=True, alpha=0.9)

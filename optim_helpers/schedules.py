@@ -21,8 +21,10 @@ LR_FLOOR = float(np.finfo(np.float64).tiny)
 
 
 def _step(k):
-    if (isinstance(k, bool) or not isinstance(k, numbers.Real) or not math.isfinite(k)
-            or int(k) != k or k < 0):
+    """The step number k as an int: TypeError for a non-number, ValueError for k < 0 or a fraction."""
+    if isinstance(k, bool) or not isinstance(k, numbers.Real):
+        raise TypeError(f"k must be a step number >= 0, got {type(k).__name__} {k!r}")
+    if not math.isfinite(k) or int(k) != k or k < 0:
         raise ValueError(f"k must be a step number >= 0, got {k!r}")
     return int(k)
 

@@ -13,7 +13,7 @@ dict, so the caller decides what to keep. Missing settings take the defaults bel
 """
 import numpy as np
 
-from ._checks import as_float_array, check_int, check_positive
+from ._checks import as_float_array, check_int, check_nonnegative, check_positive
 
 
 def _start(w, dw, config, defaults):
@@ -23,7 +23,7 @@ def _start(w, dw, config, defaults):
     if w.shape != dw.shape:
         raise ValueError(f"dw must have w's shape {w.shape}, got {dw.shape}")
     if config is not None and not isinstance(config, dict):
-        raise ValueError(f"config must be a dict of settings, got {type(config).__name__}")
+        raise TypeError(f"config must be a dict of settings, got {type(config).__name__}")
     config = {**defaults, **(config or {})}
     if "learning_rate" not in config:
         raise ValueError("config must set 'learning_rate'")
@@ -33,7 +33,7 @@ def _start(w, dw, config, defaults):
 
 def _fraction(config, name):
     """A decay rate from config, a number in [0, 1)."""
-    value = check_positive(f"config['{name}']", config[name], allow_zero=True)
+    value = check_nonnegative(f"config['{name}']", config[name])
     if value >= 1.0:
         raise ValueError(f"config['{name}'] must be in [0, 1), got {value}")
     return value

@@ -1,13 +1,33 @@
-"""Fixtures shared by the unit tests: the digits, and small random problems."""
+"""Fixtures shared by the unit tests: the digits, small problems, and figure clean-up.
+
+One place for what several test files use, so that "small" means the same thing in each.
+"""
+import sys
+from collections import namedtuple
+
 import numpy as np
 import pytest
 
 from optim_helpers.data import load_digits
 
+Small = namedtuple("Small", "X_train y_train X_val y_val")
+
 
 @pytest.fixture(scope="session")
 def digits():
     return load_digits()
+
+
+@pytest.fixture(scope="session")
+def small(digits):
+    """The first 200 training and 100 validation digits: X (200, 65) and (100, 65), y ints.
+
+    Enough to train, to diverge and to run the lectures' loops; quick in every test.
+    A Small namedtuple, so ``X, y, Xv, yv = small`` and ``small.X_train`` both work.
+    The arrays are shared by the whole session: a test must not change them (several
+    tests check exactly that).
+    """
+    return Small(digits.X_train[:200], digits.y_train[:200], digits.X_val[:100], digits.y_val[:100])
 
 
 @pytest.fixture
@@ -18,3 +38,12 @@ def problem():
     y = rng.integers(0, 4, size=20)
     W = rng.standard_normal((4, 6)) * 0.5
     return W, X, y
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every pyplot figure a test opened (without importing pyplot for tests that don't)."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")

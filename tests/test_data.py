@@ -1,4 +1,6 @@
 """Data: the shipped digits (checksum, split, scaling) and the CIFAR-10 binary reader."""
+import hashlib
+
 import numpy as np
 import pytest
 
@@ -31,18 +33,36 @@ def test_digits_preprocessing(digits):
     np.testing.assert_allclose(digits.X_test[:, :-1], digits.images_test.reshape(297, 64) / 16.0 - digits.mean)
 
 
+# SHA-256 of DIGITS_ORDER as little-endian int64: the split every earlier release used
+# (np.random.default_rng(0).permutation(1797)), so the lectures' numbers stay the same.
+DIGITS_ORDER_SHA256 = "14b7f6bc58ce844efd500d56ca64ce44abff6e3dd1d9b8d2a6d11825767e38d3"
+
+
 def test_digits_split_is_fixed_and_disjoint(digits):
+    order = data.DIGITS_ORDER
+    assert hashlib.sha256(order.astype("<i8").tobytes()).hexdigest() == DIGITS_ORDER_SHA256
+    np.testing.assert_array_equal(np.sort(order), np.arange(1797))  # every image exactly once
+    assert not order.flags.writeable
+    with np.load(data.DIGITS_PATH, allow_pickle=False) as npz:
+        all_images, all_labels = npz["X"], npz["y"]
+    parts = np.split(order, [1200, 1500])
+    for images, y, part in zip((digits.images_train, digits.images_val, digits.images_test),
+                               (digits.y_train, digits.y_val, digits.y_test), parts):
+        np.testing.assert_array_equal(images.reshape(-1, 64), all_images[part])
+        np.testing.assert_array_equal(y, all_labels[part])
     again = data.load_digits()
     np.testing.assert_array_equal(again.X_train, digits.X_train)
-    with np.load(data.DIGITS_PATH, allow_pickle=False) as npz:
-        all_images = npz["X"]
-    # the three splits together hold every image exactly once
-    parts = np.concatenate([digits.images_train, digits.images_val, digits.images_test]).reshape(-1, 64)
-    assert len(parts) == len(all_images) == 1797
-    np.testing.assert_array_equal(np.unique(parts, axis=0, return_counts=True)[1],
-                                  np.unique(all_images, axis=0, return_counts=True)[1])
-    other = data.load_digits(seed=1)
-    assert not np.array_equal(other.y_train, digits.y_train)
+
+
+def test_load_digits_takes_no_seed_and_reads_a_copy(tmp_path, digits):
+    with pytest.raises(TypeError):
+        data.load_digits(seed=1)
+    copy = tmp_path / "digits.npz"
+    copy.write_bytes(data.DIGITS_PATH.read_bytes())
+    np.testing.assert_array_equal(data.load_digits(copy).X_val, digits.X_val)
+    np.testing.assert_array_equal(data.load_digits(str(copy)).y_test, digits.y_test)
+    with pytest.raises(TypeError, match=r"\bpath\b"):
+        data.load_digits(3)
 
 
 def test_a_corrupted_digits_file_is_refused(tmp_path):
@@ -50,9 +70,9 @@ def test_a_corrupted_digits_file_is_refused(tmp_path):
     raw = bytearray(data.DIGITS_PATH.read_bytes())
     raw[100] ^= 0xFF
     bad.write_bytes(bytes(raw))
-    with pytest.raises(ValueError, match="SHA-256"):
+    with pytest.raises(ValueError, match=r"\bpath\b.*SHA-256"):
         data.load_digits(bad)
-    with pytest.raises(ValueError, match="no digits file"):
+    with pytest.raises(ValueError, match=r"\bpath\b.*no digits file"):
         data.load_digits(tmp_path / "missing.npz")
 
 
@@ -64,6 +84,20 @@ def test_toy_sets_are_seeded_and_shaped():
         np.testing.assert_array_equal(X, X2)
         np.testing.assert_array_equal(X[:, 2], 1.0)
         np.testing.assert_array_equal(np.bincount(y), [20, 20, 20])
+
+
+def test_toy_sets_take_rng_as_a_required_keyword():
+    for make in (data.make_blobs, data.make_spiral):
+        with pytest.raises(TypeError):
+            make(20)                                        # no rng
+        with pytest.raises(TypeError):
+            make(20, np.random.default_rng(0))              # rng given by position
+        with pytest.raises(TypeError, match=r"\brng\b"):
+            make(20, rng=0)                                 # an int seed is not a Generator
+    X, _ = data.make_spiral(5, rng=np.random.default_rng(0), noise=0)   # noise 0 is allowed
+    assert np.isfinite(X).all()
+    with pytest.raises(ValueError, match=r"\bnoise\b"):
+        data.make_spiral(5, rng=np.random.default_rng(0), noise=-0.1)
 
 
 def write_cifar_batch(path, labels, rng):

@@ -30,18 +30,6 @@ class no_warnings(warnings.catch_warnings):
         warnings.simplefilter("error")
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def small(digits):
-    """200 training and 100 validation digits: enough to diverge, quick to run."""
-    return digits.X_train[:200], digits.y_train[:200], digits.X_val[:100], digits.y_val[:100]
-
-
 def assert_readable(fig):
     """The figure renders to a PNG that is not blank, with finite axis limits everywhere."""
     png = widgets.figure_png(fig)
@@ -54,8 +42,10 @@ def assert_readable(fig):
 
 
 def figure_texts(fig):
-    texts = [t.get_text() for ax in fig.axes for t in (ax.title, ax._left_title, ax._right_title)]
-    return " ".join(texts + [t.get_text() for t in fig.texts])
+    """Every title (centre, left, right), the figure's own texts and suptitle, as one string."""
+    texts = [ax.get_title(loc=loc) for ax in fig.axes for loc in ("center", "left", "right")]
+    suptitle = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
+    return " ".join(texts + [t.get_text() for t in fig.texts] + [suptitle])
 
 
 # ----------------------------------------------------------------------------- optimizers
@@ -148,7 +138,7 @@ def test_classifier_slider_diverges_quietly(small):
 @pytest.mark.parametrize("batch_size", [1, 32, 128])
 def test_sgd_sliders_diverge_quietly(small, batch_size):
     with no_warnings():
-        view = widgets.SGDView(*small, n_steps=30, eval_every=5)
+        view = widgets.SGDView(*small, n_steps=30, eval_every=5, rng=np.random.default_rng(0))
         result = view.update(300.0, batch_size)
         assert result["status"] == "diverged"
         assert "status: diverged" in widgets.format_readout(result)
@@ -160,7 +150,8 @@ def test_slider_panels_report_divergence_in_their_readout(small):
     with no_warnings():
         panels = [widgets.lr_slider_landscape("ravine", lr=0.01, n_steps=30),
                   widgets.lr_slider_classifier(*small, reg=0.1, lr=1.0, n_steps=20),
-                  widgets.sgd_sliders(*small, lr=0.3, batch_size=32, n_steps=20, eval_every=5)]
+                  widgets.sgd_sliders(*small, lr=0.3, batch_size=32, n_steps=20, eval_every=5,
+                                      rng=np.random.default_rng(0))]
         for panel in panels:
             top = panel.sliders["lr"].max                       # log10 of lr_max
             panel.sliders["lr"].value = 10 ** top
@@ -184,38 +175,43 @@ def interrupt_on_call(n, f):
 
 
 def _runs(small):
+    """name -> (the student's function, a run of the helper on it, the arrays the run is given)."""
     X, y, _, _ = small
     W0 = np.zeros((10, 65))
     loss = lambda W: softmax_loss(W, X, y)                       # noqa: E731
     loss_grad = lambda W: softmax_loss_grad(W, X, y, 0.01)       # noqa: E731
     batch = lambda W, Xb, yb: softmax_loss_grad(W, Xb, yb)        # noqa: E731
+    analytic = softmax_loss_grad(W0, X, y)[1]
     return {
         "gradient_descent": (loss_grad, lambda f: optimizers.gradient_descent(
-            f, W0, 0.5, n_steps=40, update=updates.momentum_update).losses),
+            f, W0, 0.5, n_steps=40, update=updates.momentum_update).losses, (W0,)),
         "sgd": (batch, lambda f: optimizers.sgd(
             f, W0, X, y, 0.5, 20, n_epochs=4, rng=np.random.default_rng(3),
-            update=updates.adam_update, config={"learning_rate": 0.1}).losses),
+            update=updates.adam_update, config={"learning_rate": 0.1}).losses, (W0, X, y)),
         "random_search": (loss, lambda f: optimizers.random_search(
-            f, (10, 65), n_tries=40, scale=1e-3, rng=np.random.default_rng(1)).losses),
+            f, (10, 65), n_tries=40, scale=1e-3, rng=np.random.default_rng(1)).losses, ()),
         "random_local_search": (loss, lambda f: optimizers.random_local_search(
-            f, W0, n_tries=40, step_size=1e-2, rng=np.random.default_rng(2)).losses),
-        "numerical_gradient": (loss, lambda f: gradients.numerical_gradient(f, W0)),
+            f, W0, n_tries=40, step_size=1e-2, rng=np.random.default_rng(2)).losses, (W0,)),
+        "numerical_gradient": (loss, lambda f: gradients.numerical_gradient(f, W0), (W0,)),
         "gradient_check": (loss, lambda f: gradients.gradient_check(
-            f, W0, softmax_loss_grad(W0, X, y)[1], n_checks=20).numerical),
+            f, W0, analytic, n_checks=20, rng=np.random.default_rng(4)).numerical, (W0, analytic)),
     }
 
 
 @pytest.mark.parametrize("name", ["gradient_descent", "sgd", "random_search",
                                   "random_local_search", "numerical_gradient", "gradient_check"])
 def test_an_interrupted_run_leaves_the_helpers_usable(small, name):
-    f, run = _runs(small)[name]
+    f, run, given = _runs(small)[name]
+    saved = [a.copy() for a in given + tuple(small)]       # before anything runs
     reference = run(f)
-    X_before = small[0].copy()
     errstate = np.geterr()
     with pytest.raises(KeyboardInterrupt):                  # not swallowed, not re-wrapped
-        run(interrupt_on_call(7, f))
+        run(interrupt_on_call(7, f))                        # numerical_gradient: mid-nudge
     assert np.geterr() == errstate                          # the errstate block was left
-    np.testing.assert_array_equal(small[0], X_before)
+    # what the run was given (the start point, the data) is exactly as before: an
+    # interrupted nudge or step must not be left behind in the caller's arrays
+    for before, after in zip(saved, given + tuple(small)):
+        np.testing.assert_array_equal(after, before)
     with no_warnings():
         again = run(f)
     np.testing.assert_array_equal(again, reference)         # same numbers as before

@@ -53,12 +53,28 @@ def test_integer_input_is_cast_to_float():
 
 
 def test_rejects_non_scalar_loss_and_bad_h():
-    with pytest.raises(ValueError, match="f must return a single number"):
+    with pytest.raises(ValueError, match=r"^f must return a single number"):
         numerical_gradient(lambda w: w * 2, np.ones(3))
-    with pytest.raises(ValueError, match="h"):
+    with pytest.raises(TypeError, match=r"^f must return a number"):
+        numerical_gradient(lambda w: "0.5", np.ones(3))
+    with pytest.raises(ValueError, match=r"^h\b"):
         numerical_gradient(cubic, np.ones(3), h=0.0)
-    with pytest.raises(ValueError, match="method"):
+    with pytest.raises(TypeError, match=r"^h\b"):
+        numerical_gradient(cubic, np.ones(3), h="1e-5")
+    with pytest.raises(ValueError, match=r"^method\b"):
         numerical_gradient(cubic, np.ones(3), method="backward")
+
+
+def test_an_error_inside_f_reaches_the_caller_unchanged():
+    class StudentError(Exception):
+        pass
+
+    def f(w):
+        raise StudentError("my own message")
+
+    with pytest.raises(StudentError, match=r"^my own message$") as err:
+        numerical_gradient(f, np.ones(3))
+    assert err.value.__cause__ is None and err.traceback[-1].name == "f"
 
 
 def test_progress_bar_gives_same_result(capsys):
@@ -71,22 +87,43 @@ def test_relative_error_definition():
     assert relative_error([1.0], [3.0]) == pytest.approx(2 / 4)
     # both zero: the 1e-8 floor keeps it finite
     assert relative_error([0.0], [1e-12]) == pytest.approx(1e-4)
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match=r"^a and b must have the same shape"):
         relative_error([1.0, 2.0], [1.0])
 
 
 def test_gradient_check_reports_each_entry():
     x = np.random.default_rng(0).standard_normal((3, 4))
-    good = gradient_check(cubic, x, 3 * x ** 2, n_checks=5, seed=1)
+    good = gradient_check(cubic, x, 3 * x ** 2, n_checks=5, rng=np.random.default_rng(1))
     assert good.rel_errors.shape == (5,)
     assert good.rel_errors.max() < 1e-7
     np.testing.assert_allclose(good.analytic, (3 * x ** 2)[good.indices])
-    wrong = gradient_check(cubic, x, 2 * x ** 2, n_checks=5, seed=1)
+    wrong = gradient_check(cubic, x, 2 * x ** 2, n_checks=5, rng=np.random.default_rng(1))
     assert wrong.rel_errors.min() > 1e-2
-    # the same seed checks the same entries
+    # generators in the same state check the same entries
     assert all((a == b).all() for a, b in zip(good.indices, wrong.indices))
 
 
 def test_gradient_check_caps_at_size():
-    res = gradient_check(cubic, np.ones(3), 3 * np.ones(3), n_checks=10)
+    res = gradient_check(cubic, np.ones(3), 3 * np.ones(3), n_checks=10, rng=np.random.default_rng(0))
     assert len(res.rel_errors) == 3
+    assert sorted(res.indices[0]) == [0, 1, 2]
+
+
+def test_gradient_check_draws_its_entries_from_the_rng_it_is_given():
+    x = np.arange(100.0)
+    rng = np.random.default_rng(5)
+    first = gradient_check(cubic, x, 3 * x ** 2, n_checks=10, rng=rng)
+    second = gradient_check(cubic, x, 3 * x ** 2, n_checks=10, rng=rng)     # rng has moved on
+    assert not np.array_equal(first.indices[0], second.indices[0])
+    expected = np.random.default_rng(5).choice(100, size=10, replace=False)
+    np.testing.assert_array_equal(first.indices[0], expected)
+
+
+def test_gradient_check_requires_a_generator():
+    x = np.ones(3)
+    with pytest.raises(TypeError, match=r"\brng\b"):
+        gradient_check(cubic, x, 3 * x ** 2)                  # rng is required
+    with pytest.raises(TypeError, match=r"\brng\b"):
+        gradient_check(cubic, x, 3 * x ** 2, rng=0)           # no int seeds
+    with pytest.raises(TypeError, match=r"\bpositional argument"):
+        gradient_check(cubic, x, 3 * x ** 2, 3, np.random.default_rng(0))   # keyword-only

@@ -1,4 +1,6 @@
 """Losses: vectorized against the naive loops, against numerical gradients, and by hand."""
+import re
+
 import numpy as np
 import pytest
 
@@ -108,15 +110,29 @@ def test_losses_do_not_change_inputs(problem):
 @pytest.mark.parametrize("f", [losses.svm_loss, losses.softmax_loss_grad])
 def test_bad_inputs_raise(problem, f):
     W, X, y = problem
-    with pytest.raises(ValueError, match="W"):
-        f(W[:, :-1], X, y)                        # D off by one
-    with pytest.raises(ValueError, match="y"):
-        f(W, X, np.full(20, 4))                   # label == C
-    with pytest.raises(ValueError, match="y"):
-        f(W, X, y.astype(float))                  # float labels
-    with pytest.raises(ValueError, match="reg"):
-        f(W, X, y, reg=-1.0)
+
+    def raises(error, name, *args, **kwargs):
+        with pytest.raises(error, match=rf"\b{name}\b") as err:
+            f(*args, **kwargs)
+        assert type(err.value) is error
+
+    raises(ValueError, "W", W[:, :-1], X, y)                 # D off by one
+    raises(ValueError, "y", W, X, np.full(20, 4))             # label == C
+    raises(ValueError, "y", W, X, y[:-1])                     # one label short
+    raises(TypeError, "y", W, X, y.astype(float))             # float labels
+    raises(ValueError, "reg", W, X, y, reg=-1.0)
+    raises(TypeError, "reg", W, X, y, reg="0.1")
+    raises(TypeError, "X", W, X.astype(complex), y)
     bad = X.copy()
     bad[0, 0] = np.nan
-    with pytest.raises(ValueError, match="X"):
-        f(W, bad, y)
+    raises(ValueError, "X", W, bad, y)
+
+
+def test_a_wrong_d_message_names_w_and_x_but_not_y(problem):
+    # the old test matched "y" here through "did you forget": the message must name W and X
+    W, X, y = problem
+    with pytest.raises(ValueError) as err:
+        losses.svm_loss(W[:, :-1], X, y)
+    message = str(err.value)
+    assert re.search(r"\bW\b", message) and re.search(r"\bX\b", message)
+    assert not re.search(r"\by\b", message)

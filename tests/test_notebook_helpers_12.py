@@ -11,12 +11,6 @@ import pytest
 from optim_helpers import data, gradients, losses, optimizers
 
 
-@pytest.fixture(scope="module")
-def small(digits):
-    """The first 200 training digits: enough for the loops, fast enough for a test."""
-    return digits.X_train[:200], digits.y_train[:200]
-
-
 # ---------------------------------------------------------------- notebook 01
 
 
@@ -45,7 +39,7 @@ def lecture_local_search(loss_fn, w0, n_tries, step_size, rng):
 
 
 def test_random_search_replays_the_lecture_loop(small):
-    X, y = small
+    X, y = small.X_train, small.y_train
     f = lambda W: losses.svm_loss(W, X, y)          # noqa: E731
     best_w, best_loss, seen = lecture_random_search(f, (10, 65), 200, 1e-4, np.random.default_rng(1))
     result = optimizers.random_search(f, (10, 65), n_tries=200, scale=1e-4, rng=np.random.default_rng(1),
@@ -58,7 +52,7 @@ def test_random_search_replays_the_lecture_loop(small):
 
 
 def test_random_local_search_replays_the_loop(small):
-    X, y = small
+    X, y = small.X_train, small.y_train
     f = lambda W: losses.svm_loss(W, X, y)          # noqa: E731
     w0 = np.random.default_rng(7).standard_normal((10, 65)) * 1e-4
     before = w0.copy()
@@ -95,7 +89,7 @@ def per_example_softmax(W, x, label):
 
 
 def test_training_set_loss_is_the_mean_of_per_example_losses(small):
-    X, y = small
+    X, y = small.X_train, small.y_train
     W = np.random.default_rng(3).standard_normal((10, 65)) * 0.1
     svm_mean = np.mean([per_example_svm(W, x, t) for x, t in zip(X, y)])
     softmax_mean = np.mean([per_example_softmax(W, x, t) for x, t in zip(X, y)])
@@ -130,7 +124,7 @@ def nudge_slopes(f, W, n_entries, h):
 
 
 def test_numerical_gradient_is_the_nudge_table_for_every_entry(small):
-    X, y = small
+    X, y = small.X_train, small.y_train
     W = np.random.default_rng(4).standard_normal((10, 65)) * 0.1
     before = W.copy()
     f = lambda w: losses.svm_loss(w, X, y)           # noqa: E731
@@ -196,7 +190,7 @@ def test_svm_kinks_spoil_the_check_at_a_trained_W_softmax_does_not(digits):
 
 @pytest.mark.parametrize("loss_grad", [losses.svm_loss_grad, losses.softmax_loss_grad])
 def test_a_small_step_against_the_gradient_lowers_the_loss(small, loss_grad):
-    X, y = small
+    X, y = small.X_train, small.y_train
     for seed in range(3):
         W = np.random.default_rng(seed).standard_normal((10, 65)) * 0.1
         loss, dW = loss_grad(W, X, y)

@@ -23,8 +23,8 @@ def test_random_search_keeps_the_best():
 
 
 def test_random_search_is_reproducible():
-    a = optimizers.random_search(bowl_loss, (3,), 50, 1.0, np.random.default_rng(7))
-    b = optimizers.random_search(bowl_loss, (3,), 50, 1.0, np.random.default_rng(7))
+    a = optimizers.random_search(bowl_loss, (3,), 50, 1.0, rng=np.random.default_rng(7))
+    b = optimizers.random_search(bowl_loss, (3,), 50, 1.0, rng=np.random.default_rng(7))
     np.testing.assert_array_equal(a.losses, b.losses)
 
 
@@ -157,15 +157,68 @@ def test_sgd_with_momentum_matches_manual_steps():
     np.testing.assert_allclose(hist.w, w)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"batch_size": 0}, "batch_size"), ({"batch_size": 101}, "batch_size"),
-    ({"lr": 0.0}, "lr"), ({"lr": float("nan")}, "lr"), ({"n_epochs": None}, "n_epochs"),
-    ({"rng": None}, "rng"),
+@pytest.mark.parametrize("kwargs, error, name", [
+    ({"batch_size": 0}, ValueError, "batch_size"), ({"batch_size": 101}, ValueError, "batch_size"),
+    ({"batch_size": 10.0}, TypeError, "batch_size"),
+    ({"lr": 0.0}, ValueError, "lr"), ({"lr": float("nan")}, ValueError, "lr"),
+    ({"lr": "0.1"}, TypeError, "lr"), ({"n_epochs": None}, ValueError, "n_epochs"),
+    ({"rng": None}, TypeError, "rng"), ({"rng": 0}, TypeError, "rng"),
+    ({"y": np.zeros(100)}, TypeError, "y"), ({"y": np.zeros((100, 1), dtype=int)}, ValueError, "y"),
+    ({"y": -np.ones(100, dtype=int)}, ValueError, "y"),
+    ({"X": np.zeros((100, 3), dtype=complex)}, TypeError, "X"),
 ])
-def test_sgd_rejects_bad_settings(kwargs, name):
-    X, y, f = sgd_problem()
-    args = dict(loss_grad_fn=f, w0=np.zeros((2, 3)), X=X, y=y, lr=0.1, batch_size=10, n_epochs=1,
-                rng=np.random.default_rng(0))
+def test_sgd_rejects_bad_settings(kwargs, error, name):
+    X, y, _ = sgd_problem()
+    accept_anything = lambda w, Xb, yb: (0.0, np.zeros_like(w))     # noqa: E731
+    args = dict(loss_grad_fn=accept_anything, w0=np.zeros((2, 3)), X=X, y=y, lr=0.1, batch_size=10,
+                n_epochs=1, rng=np.random.default_rng(0))
     args.update(kwargs)
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises(error, match=rf"\b{name}\b") as err:
         optimizers.sgd(**args)
+    assert type(err.value) is error
+
+
+@pytest.mark.parametrize("search, first", [(optimizers.random_search, (2,)),
+                                           (optimizers.random_local_search, np.zeros(2))])
+def test_random_searches_require_a_keyword_generator(search, first):
+    with pytest.raises(TypeError, match=r"\brng\b"):
+        search(bowl_loss, first, 10, 1.0)                                   # no rng
+    with pytest.raises(TypeError, match=r"\brng\b"):
+        search(bowl_loss, first, 10, 1.0, rng=7)                            # no int seed
+    with pytest.raises(TypeError, match=r"\bpositional argument"):
+        search(bowl_loss, first, 10, 1.0, np.random.default_rng(0))        # keyword-only
+
+
+class StudentError(Exception):
+    """An exception only a student's function raises."""
+
+
+def raise_student_error(*args):
+    raise StudentError("raised inside the student's function")
+
+
+@pytest.mark.parametrize("run", [
+    lambda f: optimizers.random_search(f, (2,), 5, rng=np.random.default_rng(0)),
+    lambda f: optimizers.random_local_search(f, np.zeros(2), 5, rng=np.random.default_rng(0)),
+    lambda f: optimizers.gradient_descent(f, np.zeros(2), 0.1),
+    lambda f: optimizers.gradient_descent(BOWL.loss_grad, np.ones(2), f),               # schedule
+    lambda f: optimizers.gradient_descent(BOWL.loss_grad, np.ones(2), 0.1, update=f),   # update rule
+    lambda f: optimizers.sgd(f, np.zeros((2, 3)), *sgd_problem()[:2], 0.1, 10, n_steps=3,
+                             rng=np.random.default_rng(0)),
+    lambda f: optimizers.sgd(sgd_problem()[2], np.zeros((2, 3)), *sgd_problem()[:2], 0.1, 10, n_steps=3,
+                             rng=np.random.default_rng(0), eval_fn=f),
+], ids=["random_search", "random_local_search", "gradient_descent", "schedule", "update",
+        "sgd", "eval_fn"])
+def test_an_error_inside_the_students_function_reaches_them_unchanged(run):
+    with pytest.raises(StudentError, match=r"^raised inside the student's function$") as err:
+        run(raise_student_error)
+    assert err.value.__cause__ is None and err.value.__context__ is None
+    assert err.traceback[-1].name == "raise_student_error"      # their own line is on top
+
+
+def test_a_malformed_update_rule_is_named():
+    with pytest.raises(TypeError, match=r"^update\b"):
+        optimizers.gradient_descent(BOWL.loss_grad, np.ones(2), 0.1, update=lambda w, g, c: w)
+    with pytest.raises(ValueError, match=r"^update\b"):
+        optimizers.gradient_descent(BOWL.loss_grad, np.ones(2), 0.1,
+                                    update=lambda w, g, c: (np.zeros(3), c))

@@ -38,13 +38,30 @@ def test_adam_by_hand():
     np.testing.assert_allclose(w2, expected)
 
 
+def raises(error, pattern, f, *args):
+    """f(*args) raises exactly ``error`` with a message matching ``pattern``."""
+    with pytest.raises(error, match=pattern) as err:
+        f(*args)
+    assert type(err.value) is error
+
+
 def test_rules_reject_bad_configs():
-    with pytest.raises(ValueError, match="learning_rate"):
-        updates.sgd_update(np.ones(2), np.ones(2), {})
-    with pytest.raises(ValueError, match="learning_rate"):
-        updates.adam_update(np.ones(2), np.ones(2), {"learning_rate": -1.0})
-    with pytest.raises(ValueError, match="dw"):
-        updates.momentum_update(np.ones(2), np.ones(3), {"learning_rate": 0.1})
+    raises(ValueError, r"\blearning_rate\b", updates.sgd_update, np.ones(2), np.ones(2), {})
+    raises(ValueError, r"\blearning_rate\b", updates.adam_update, np.ones(2), np.ones(2),
+           {"learning_rate": -1.0})
+    raises(TypeError, r"\blearning_rate\b", updates.sgd_update, np.ones(2), np.ones(2),
+           {"learning_rate": "0.1"})
+    raises(ValueError, r"\bdw\b", updates.momentum_update, np.ones(2), np.ones(3), {"learning_rate": 0.1})
+    raises(ValueError, r"\bmomentum\b", updates.momentum_update, np.ones(2), np.ones(2),
+           {"learning_rate": 0.1, "momentum": -0.1})
+    raises(TypeError, r"\bconfig\b", updates.sgd_update, np.ones(2), np.ones(2), [0.1])
+    raises(TypeError, r"\bt\b", updates.adam_update, np.ones(2), np.ones(2), {"learning_rate": 0.1, "t": 1.0})
+
+
+def test_a_zero_momentum_is_allowed_and_is_the_vanilla_step():
+    w, dw = np.array([1.0, -2.0]), np.array([0.5, 0.5])
+    next_w, _ = updates.momentum_update(w, dw, {"learning_rate": 0.1, "momentum": 0.0})
+    np.testing.assert_allclose(next_w, updates.sgd_update(w, dw, {"learning_rate": 0.1})[0])
 
 
 def test_schedule_values():
@@ -64,13 +81,12 @@ def test_linear_decay_is_goodfellows():
 
 
 def test_schedules_reject_bad_settings():
-    with pytest.raises(ValueError, match="lr0"):
-        schedules.constant(0)
-    with pytest.raises(ValueError, match="every"):
-        schedules.step_decay(0.1, every=0)
-    with pytest.raises(ValueError, match="tau"):
-        schedules.linear_decay(0.1, 0.01, tau=0)
-    with pytest.raises(ValueError, match="k"):
-        schedules.constant(0.1)(-1)
-    with pytest.raises(ValueError, match="lr"):
-        schedules.as_schedule(float("inf"))
+    raises(ValueError, r"\blr0\b", schedules.constant, 0)
+    raises(TypeError, r"\blr0\b", schedules.constant, "0.1")
+    raises(ValueError, r"\bevery\b", schedules.step_decay, 0.1, 0.5, 0)
+    raises(TypeError, r"\bevery\b", schedules.step_decay, 0.1, 0.5, 10.0)
+    raises(ValueError, r"\btau\b", schedules.linear_decay, 0.1, 0.01, 0)
+    raises(ValueError, r"\bk\b", schedules.constant(0.1), -1)
+    raises(ValueError, r"\bk\b", schedules.constant(0.1), 1.5)
+    raises(TypeError, r"\bk\b", schedules.constant(0.1), "3")
+    raises(ValueError, r"\blr\b", schedules.as_schedule, float("inf"))

@@ -1,90 +1,25 @@
-"""Tests for optim_helpers.widgets: the pure update functions and the slider wrappers.
+"""Tests for optim_helpers.widgets: the thin ipywidgets layer over the views.
 
-No browser: setting a slider's value runs its observer synchronously, so the tests
-move the sliders and compare the readout with what the helpers compute directly.
+No browser: setting a slider's value runs its observer synchronously, so the tests move
+the sliders and compare the readout and the image with what the views compute directly.
+The views themselves are tested without ipywidgets in tests/test_views.py.
 """
-import math
-
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from optim_helpers import landscapes, optimizers, widgets
-from optim_helpers.losses import softmax_loss_grad
+from optim_helpers import classifier_views, landscapes, readout, views, widgets
+from optim_helpers.landscapes import Landscape
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-# ---------------------------------------------------------------- readout
-
-def test_format_readout_classifier_example():
-    result = {"lr": 10 ** -1.5, "status": "max_steps", "final_loss": 0.29341, "val_acc": 0.9561}
-    assert widgets.format_readout(result) == \
-        "lr = 0.0316 | status: max_steps | final loss: 0.2934 | val acc: 0.956"
+def tilted(name="tilted bowl"):
+    return Landscape(name, lambda x, y: 0.5 * (x - 1) ** 2 + y ** 2, lambda x, y: (x - 1, 2 * y),
+                     (-2, 3), (-2, 2), (-1.5, 1.5), (1.0, 0.0))
 
 
-def test_format_readout_landscape_and_sgd_fields():
-    landscape = {"lr": 0.1, "status": "converged", "final_loss": 1.5, "n_steps": 12}
-    assert widgets.format_readout(landscape) == \
-        "lr = 0.1 | status: converged | final loss: 1.5000 | steps: 12"
-    sgd = {"lr": 3.0, "batch_size": 64, "status": "diverged", "final_loss": math.inf,
-           "val_acc": math.nan, "n_steps": 5}
-    assert widgets.format_readout(sgd) == \
-        "lr = 3 | batch = 64 | status: diverged | final loss: inf | val acc: nan"
-
-
-@pytest.mark.parametrize("value, text", [(0.5, "0.5000"), (12345.0, "1.234e+04"),
-                                         (math.nan, "nan"), (-math.inf, "inf")])
-def test_format_loss(value, text):
-    assert widgets.format_loss(value) == text
-
-
-def test_format_readout_rejects_missing_keys():
-    with pytest.raises(ValueError, match="final_loss"):
-        widgets.format_readout({"lr": 0.1, "status": "max_steps"})
-
-
-# ---------------------------------------------------------------- 2-D landscape view
-
-def test_landscape_update_matches_gradient_descent():
-    view = widgets.LandscapeLRView("mountain", n_steps=30)
-    result = view.update(0.3)
-    reference = optimizers.gradient_descent(landscapes.MOUNTAIN.loss_grad,
-                                            np.array(landscapes.MOUNTAIN.start), 0.3, n_steps=30)
-    assert result["status"] == reference.status == "max_steps"
-    assert result["n_steps"] == 30
-    assert result["final_loss"] == pytest.approx(reference.losses[-1])
-    x, y = view.path_line.get_data()
-    assert np.allclose(x, reference.path[:, 0]) and np.allclose(y, reference.path[:, 1])
-    steps, losses = view.loss_line.get_data()
-    assert np.allclose(losses, reference.losses) and len(steps) == 31
-
-
-def test_landscape_update_moves_lines_in_place_and_reports_divergence():
-    view = widgets.LandscapeLRView("bowl", n_steps=20)
-    line = view.path_line
-    slow = view.update(0.01)
-    diverged = view.update(3.0)       # on the bowl every lr > 2 overshoots further each step
-    assert view.path_line is line                      # the same Line2D, new data
-    assert slow["status"] == "max_steps" and diverged["status"] == "diverged"
-    assert diverged["final_loss"] > 1e8
-    assert "DIVERGED" in view.ax_loss.get_title()
-    assert slow["final_loss"] < landscapes.BOWL.loss(landscapes.BOWL.start)
-
-
-def test_landscape_view_bad_input():
-    with pytest.raises(ValueError, match="lr"):
-        widgets.LandscapeLRView("bowl").update(-1.0)
-    with pytest.raises(ValueError, match="name"):
-        widgets.LandscapeLRView("volcano")
-    with pytest.raises(ValueError, match="start"):
-        widgets.LandscapeLRView("bowl", start=(1.0, 2.0, 3.0))
-    with pytest.raises(ValueError, match="n_steps"):
-        widgets.LandscapeLRView("bowl", n_steps=0)
-
-
-# ---------------------------------------------------------------- wrappers
+# ---------------------------------------------------------------- landscape slider
 
 def test_landscape_slider_callback_updates_readout_and_image():
     panel = widgets.lr_slider_landscape("mountain", lr=0.1, n_steps=25)
@@ -92,14 +27,45 @@ def test_landscape_slider_callback_updates_readout_and_image():
     assert "optim-readout" in panel.readout._dom_classes
     first_png = bytes(panel.image.value)
     panel.sliders["lr"].value = 1.0
-    expected = widgets.LandscapeLRView("mountain", n_steps=25).update(panel.sliders["lr"].value)
+    expected = views.LandscapeLRView("mountain", n_steps=25).update(panel.sliders["lr"].value)
     assert panel.result == expected
-    assert panel.readout.value == widgets.format_readout(expected)
+    assert panel.readout.value == readout.format_readout(expected)
     assert bytes(panel.image.value) != first_png
     panel.sliders["landscape"].value = "ravine"
-    expected = widgets.LandscapeLRView("ravine", n_steps=25).update(panel.sliders["lr"].value)
+    expected = views.LandscapeLRView("ravine", n_steps=25).update(panel.sliders["lr"].value)
     assert panel.result == expected and panel.result["landscape"] == "ravine"
     assert panel.view.landscape is landscapes.RAVINE
+
+
+def test_dropdown_lists_the_package_landscapes():
+    panel = widgets.lr_slider_landscape("bowl", n_steps=5)
+    dropdown = panel.sliders["landscape"]
+    assert dropdown.value == "bowl"
+    assert set(dropdown.options) == set(landscapes.LANDSCAPES)
+
+
+def test_a_landscape_of_your_own_is_shown_and_selected():
+    mine = tilted()
+    panel = widgets.lr_slider_landscape(mine, lr=0.3, n_steps=20)
+    dropdown = panel.sliders["landscape"]
+    assert dropdown.value == "tilted bowl" and dropdown.options[0] == "tilted bowl"
+    assert set(dropdown.options[1:]) == set(landscapes.LANDSCAPES)
+    assert panel.view.landscape is mine
+    assert panel.result == views.LandscapeLRView(mine, n_steps=20).update(0.3)
+    dropdown.value = "mountain"
+    assert panel.view.landscape is landscapes.MOUNTAIN
+    dropdown.value = "tilted bowl"
+    assert panel.view.landscape is mine
+
+
+def test_your_landscape_named_like_a_builtin_is_kept_apart():
+    mine = tilted("bowl")
+    panel = widgets.lr_slider_landscape(mine, n_steps=5)
+    assert panel.sliders["landscape"].value == "bowl (yours)"
+    assert "bowl" in panel.sliders["landscape"].options
+    assert panel.view.landscape is mine
+    panel.sliders["landscape"].value = "bowl"
+    assert panel.view.landscape is landscapes.BOWL
 
 
 def test_lr_slider_range_and_validation():
@@ -108,13 +74,16 @@ def test_lr_slider_range_and_validation():
     assert set(panel.sliders) == {"lr"}
     assert 10 ** slider.min == pytest.approx(1e-3) and 10 ** slider.max == pytest.approx(30.0)
     assert slider.continuous_update is False
-    with pytest.raises(ValueError, match="lr"):
+    with pytest.raises(ValueError, match=r"\blr\b"):
         widgets.lr_slider_landscape(lr=100.0, lr_max=30.0)
-    with pytest.raises(ValueError, match="lr_min"):
+    with pytest.raises(ValueError, match=r"\blr_min\b"):
         widgets.lr_slider_landscape(lr=0.1, lr_min=1.0, lr_max=0.5)
+    with pytest.raises(TypeError, match=r"\blr\b"):
+        widgets.lr_slider_landscape(lr="fast")
 
 
 def test_slider_figures_do_not_touch_pyplot_or_rcparams():
+    import matplotlib.pyplot as plt
     before_figs, before_rc = plt.get_fignums(), dict(matplotlib.rcParams)
     panel = widgets.lr_slider_landscape(n_steps=10)
     panel.sliders["lr"].value = 0.5
@@ -122,71 +91,73 @@ def test_slider_figures_do_not_touch_pyplot_or_rcparams():
     assert dict(matplotlib.rcParams) == before_rc
 
 
-# ---------------------------------------------------------------- digits, full batch
+# ---------------------------------------------------------------- the frame cache
 
-@pytest.fixture(scope="module")
-def small_digits(digits):
-    return digits.X_train[:300], digits.y_train[:300], digits.X_val[:100], digits.y_val[:100]
-
-
-def test_classifier_view_matches_gradient_descent(small_digits):
-    X, y, Xv, yv = small_digits
-    X_copy = X.copy()
-    view = widgets.ClassifierLRView(X, y, Xv, yv, reg=0.05, n_steps=15)
-    result = view.update(1.0)
-    reference = optimizers.gradient_descent(lambda W: softmax_loss_grad(W, X, y, 0.05),
-                                            np.zeros((10, 65)), 1.0, n_steps=15)
-    assert result["status"] == "max_steps" and result["n_steps"] == 15
-    assert result["final_loss"] == pytest.approx(reference.losses[-1])
-    assert result["val_acc"] == pytest.approx(np.mean((Xv @ reference.w.T).argmax(1) == yv))
-    assert result["val_acc"] > 0.5                     # 15 steps already learn something
-    assert np.array_equal(X, X_copy)
+def test_going_back_shows_the_cached_frame_without_rerunning(monkeypatch):
+    panel = widgets.lr_slider_landscape("bowl", lr=0.1, n_steps=10, choose_landscape=False)
+    first = (bytes(panel.image.value), panel.readout.value, dict(panel.result))
+    panel.sliders["lr"].value = 1.0
+    calls = []
+    monkeypatch.setattr(panel.view, "update", lambda lr: calls.append(lr))
+    panel.sliders["lr"].value = 0.1
+    assert calls == []                                  # served from the cache
+    assert (bytes(panel.image.value), panel.readout.value, panel.result) == first
+    panel.result["lr"] = 99.0                           # the caller's copy, not the cache's
+    panel.sliders["lr"].value = 1.0
+    panel.sliders["lr"].value = 0.1
+    assert panel.result == first[2]
 
 
-def test_classifier_view_diverges_when_lr_times_reg_exceeds_two(small_digits):
-    view = widgets.ClassifierLRView(*small_digits, reg=0.05, n_steps=60)
-    result = view.update(100.0)                        # lr * reg = 5 > 2
-    assert result["status"] == "diverged"
-    assert math.isnan(result["val_acc"]) and result["final_loss"] > 1e8
-    assert "DIVERGED" in view.ax_loss.get_title()
-    assert view.update(0.5)["status"] == "max_steps"   # and recovers below the threshold
+def test_frame_cache_is_bounded_and_its_frames_match_a_fresh_render(small):
+    panel = widgets.sgd_sliders(*small, lr=0.3, batch_size=8, n_steps=10, eval_every=5,
+                                rng=np.random.default_rng(0))
+    panel.frames.maxsize = 3
+    for size in (16, 32, 64, 128, 8):
+        panel.sliders["batch_size"].value = size
+    assert len(panel.frames) == 3
+    cached = bytes(panel.image.value)                   # batch 8 was drawn anew, then cached
+    fresh = classifier_views.SGDView(*small, n_steps=10, eval_every=5, rng=np.random.default_rng(0))
+    fresh.update(0.3, 8)
+    assert fresh.render() == cached
 
 
-def test_classifier_slider_readout_is_format_readout(small_digits):
-    panel = widgets.lr_slider_classifier(*small_digits, reg=0.05, lr=1.0, n_steps=10)
+# ---------------------------------------------------------------- digits
+
+def test_classifier_slider_readout_is_format_readout(small):
+    panel = widgets.lr_slider_classifier(*small, reg=0.05, lr=1.0, n_steps=10)
     panel.sliders["lr"].value = 100.0
-    expected = widgets.ClassifierLRView(*small_digits, reg=0.05, n_steps=10).update(100.0)
-    assert panel.readout.value == widgets.format_readout(expected)
+    expected = classifier_views.ClassifierLRView(*small, reg=0.05, n_steps=10).update(100.0)
+    assert panel.readout.value == readout.format_readout(expected)
     assert "status: diverged" in panel.readout.value
 
 
-# ---------------------------------------------------------------- digits, minibatches
-
-def test_sgd_view_is_deterministic_and_matches_sgd(small_digits):
-    X, y, Xv, yv = small_digits
-    view = widgets.SGDView(X, y, Xv, yv, reg=0.05, n_steps=20, eval_every=5, seed=3)
-    first = view.update(0.3, 16)
-    again = view.update(0.3, 16)
-    assert first == again
-    reference = optimizers.sgd(lambda W, Xb, yb: softmax_loss_grad(W, Xb, yb, 0.05),
-                               np.zeros((10, 65)), X, y, 0.3, 16, n_steps=20,
-                               rng=np.random.default_rng(3))
-    assert first["last_batch_loss"] == pytest.approx(reference.losses[-1])
-    full = softmax_loss_grad(reference.w, X, y, 0.05)[0]
-    assert first["final_loss"] == pytest.approx(full)
-    assert first["batch_size"] == 16 and first["n_steps"] == 20
-    other = view.update(0.3, 64)
-    assert other["last_batch_loss"] != first["last_batch_loss"]
-
-
-def test_sgd_sliders_drive_both_controls(small_digits):
-    panel = widgets.sgd_sliders(*small_digits, lr=0.3, batch_size=32, n_steps=20)
+def test_sgd_sliders_drive_both_controls(small):
+    panel = widgets.sgd_sliders(*small, lr=0.3, batch_size=32, n_steps=20,
+                                rng=np.random.default_rng(0))
     assert set(panel.sliders) == {"lr", "batch_size"}
     panel.sliders["batch_size"].value = 8
     panel.sliders["lr"].value = 100.0
-    expected = widgets.SGDView(*small_digits, n_steps=20).update(100.0, 8)
+    expected = classifier_views.SGDView(*small, n_steps=20,
+                                        rng=np.random.default_rng(0)).update(100.0, 8)
     assert panel.result == pytest.approx(expected, nan_ok=True)
-    assert panel.readout.value == widgets.format_readout(expected)
+    assert panel.readout.value == readout.format_readout(expected)
     assert expected["status"] == "diverged"
-    with pytest.raises(ValueError, match="batch_size"):
-        widgets.sgd_sliders(*small_digits, batch_size=33)
+    assert max(panel.sliders["batch_size"].options) <= len(small.y_train)
+
+
+def test_sgd_sliders_bad_input(small):
+    with pytest.raises(ValueError, match=r"\bbatch_size\b"):
+        widgets.sgd_sliders(*small, batch_size=33, rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match=r"\brng\b"):
+        widgets.sgd_sliders(*small, batch_size=32)
+    with pytest.raises(TypeError, match=r"\brng\b"):
+        widgets.sgd_sliders(*small, batch_size=32, rng=0)
+    with pytest.raises(TypeError, match=r"\bbatch_sizes\b"):
+        widgets.sgd_sliders(*small, batch_size=32, batch_sizes=(32, 64.0), rng=np.random.default_rng(0))
+
+
+def test_notebook_names_still_work():
+    assert widgets.LandscapeLRView is views.LandscapeLRView
+    assert widgets.ClassifierLRView is classifier_views.ClassifierLRView
+    assert widgets.SGDView is classifier_views.SGDView
+    assert widgets.format_readout is readout.format_readout

@@ -1,0 +1,250 @@
+"""Frames for a projector: figures that live off pyplot, their look, and their PNG bytes.
+
+Introduced in 03_gradient_descent.ipynb (the slider figures); ``ROOM_STYLE`` is also
+what a notebook's Setup cell may apply to its own figures::
+
+    plt.rcParams.update(plots.ROOM_STYLE)
+
+This module imports matplotlib's object API only (never pyplot, never ipywidgets), and
+importing it changes no matplotlib setting: ``new_figure`` applies ``ROOM_STYLE`` through
+a local ``rc_context``.
+
+* ``new_figure(ncols)`` -> (Figure, Axes array): a Figure with its own Agg canvas, never
+  registered with pyplot (so nothing leaks into a notebook's output);
+* ``figure_png(fig)`` -> PNG bytes of the figure at its own dpi;
+* ``plain_log_axis(ax, "y")``: a log axis whose ticks read 0.2, 1, 5, 1e+08 instead of
+  2x10^-1;
+* ``FrameCache``: a bounded least-recently-used store of frames already shown.
+"""
+import math
+import struct
+import zlib
+from collections import OrderedDict
+
+import matplotlib
+import numpy as np
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, LogLocator
+
+from ._checks import check_int
+
+# Colour-blind-safe colours, in the order the curves of a figure use them: blue, orange
+# and black first (never orange beside red), then Okabe and Ito's bluish green, reddish
+# purple and sky blue.
+COLORS = ("tab:blue", "tab:orange", "black", "#009E73", "#CC79A7", "#56B4E9")
+
+# One look for a room: 1200 x 500 px at 100 dpi, text 14 pt (ticks, legends) and 16 pt
+# (axis labels, titles), thick lines, the colours above.
+ROOM_STYLE = {
+    "figure.figsize": (12.0, 5.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 14,
+    "axes.titlesize": 16,
+    "axes.labelsize": 16,
+    "xtick.labelsize": 14,
+    "ytick.labelsize": 14,
+    "legend.fontsize": 14,
+    "legend.title_fontsize": 14,
+    "figure.titlesize": 16,
+    "lines.linewidth": 2.0,
+    "axes.prop_cycle": cycler(color=list(COLORS)),
+}
+
+PNG_COMPRESS_LEVEL = 1   # zlib level: 1 deflates several times faster than 6, for a few % more bytes
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def new_figure(ncols, figsize=None, dpi=None, style=ROOM_STYLE):
+    """A Figure of ncols panels side by side, with its own Agg canvas, drawn in ``style``.
+
+    figsize (inches) and dpi default to the style's (12 x 5 at 100 dpi: 1200 x 500 px).
+    Each panel is one Axes in its own subfigure of equal width, so that each gets the
+    margins its own labels and colour bar need. The style is applied through a local
+    rc_context: artists made now get it, the global settings stay as they are.
+    Returns (fig, axes), axes a list of ncols Axes.
+    """
+    ncols = check_int("ncols", ncols, 1)
+    with matplotlib.rc_context(style):
+        fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = [panel.subplots() for panel in np.atleast_1d(fig.subfigures(1, ncols))]
+    return fig, axes
+
+
+def figure_png(fig, compress_level=None):
+    """Render a Figure at its own dpi to PNG bytes (what a slider's Image widget shows).
+
+    The first render fixes the layout (the layout engine is switched off afterwards),
+    so later frames of the same figure do not jump around, and render faster.
+    compress_level: zlib level 0 (none) ... 9 (smallest, slowest); None: PNG_COMPRESS_LEVEL.
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")
+    return rgba_png(fig.canvas.buffer_rgba(), compress_level)
+
+
+def _png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def rgba_png(rgba, compress_level=None):
+    """PNG bytes of an (H, W, 4) RGBA pixel buffer, alpha dropped: 8-bit RGB, each row
+    stored unfiltered, deflated at compress_level (as in figure_png).
+
+    Why not PIL: PIL tries all five PNG row filters on every row, which took about 60 %
+    of the encoding time here for frames no smaller (benchmarks/README.md).
+    """
+    if compress_level is None:
+        compress_level = PNG_COMPRESS_LEVEL
+    compress_level = check_int("compress_level", compress_level, 0, 9)
+    pixels = np.asarray(rgba)
+    if pixels.dtype != np.uint8:
+        raise TypeError(f"rgba must hold uint8 pixels, got dtype {pixels.dtype}")
+    if pixels.ndim != 3 or pixels.shape[2] != 4 or 0 in pixels.shape:
+        raise ValueError(f"rgba must have shape (H, W, 4), got {pixels.shape}")
+    height, width = pixels.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)    # column 0: filter type 0 (none)
+    rows[:, 1:].reshape(height, width, 3)[...] = pixels[..., :3]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (PNG_SIGNATURE + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows, compress_level))
+            + _png_chunk(b"IEND", b""))
+
+
+class PlainLogLabels(Formatter):
+    """Tick labels for a log axis as plain numbers (0.2, 1, 30, 1e+08), never 2x10^-1.
+
+    For the major ticks (``minor=False``) every tick is labelled. For the minor ticks:
+    none when the view spans 2 decades or more, those at 2 and 5 times a power of ten
+    when it spans less, all of them when it spans less than half a decade.
+    """
+
+    def __init__(self, minor=False):
+        self.minor = minor
+
+    def __call__(self, value, pos=None):
+        if not self.minor or value <= 0:
+            return f"{value:g}"
+        low, high = sorted(self.axis.get_view_interval())
+        decades = math.log10(high / low) if low > 0 else math.inf
+        if decades >= 2:
+            return ""
+        mantissa = value / 10 ** math.floor(math.log10(value) + 1e-9)
+        if decades < 0.5 or min(abs(mantissa - 2), abs(mantissa - 5)) < 1e-6:
+            return f"{value:g}"
+        return ""
+
+
+def plain_log_axis(ax, which="y"):
+    """Put ax's x or y axis on a log scale whose ticks read as plain numbers.
+
+    Minor ticks at 2 and 5 times each power of ten; see PlainLogLabels for which ticks
+    get a label. Returns the Axes.
+    """
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+    if which not in ("x", "y"):
+        raise ValueError(f"which must be 'x' or 'y', got {which!r}")
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    (ax.set_xscale if which == "x" else ax.set_yscale)("log")
+    axis.set_minor_locator(LogLocator(base=10.0, subs=(2.0, 5.0)))
+    axis.set_major_formatter(PlainLogLabels())
+    axis.set_minor_formatter(PlainLogLabels(minor=True))
+    return ax
+
+
+class BlitRenderer:
+    """Render a figure whose static parts are drawn once, as matplotlib's blitting does
+    on screen: a frame restores a stored background and redraws only what changed.
+
+    fig: the Figure; dynamic: the artists that change from frame to frame (lines,
+    titles; drawn over the background in this order); rescaled: Axes whose limits may
+    change (their ticks and labels are redrawn, over the base background, only when
+    their limits differ from the last frame's). ``png()`` -> PNG bytes of the frame.
+    The first call also fixes the layout (constrained layout is switched off), so
+    later frames do not jump around. A change to anything else after the first frame
+    is not seen: call ``forget()`` to draw everything anew.
+    """
+
+    def __init__(self, fig, dynamic, rescaled=()):
+        if not isinstance(fig, Figure):
+            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+        self.fig, self.dynamic, self.rescaled = fig, list(dynamic), list(rescaled)
+        if not isinstance(fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(fig)
+        self.forget()
+
+    def forget(self):
+        """Drop the stored backgrounds: the next frame draws the whole figure."""
+        self._base, self._layer, self._limits = None, None, None
+
+    def _draw_hidden(self, artists, draw):
+        shown = [artist.get_visible() for artist in artists]
+        for artist in artists:
+            artist.set_visible(False)
+        try:
+            draw()
+        finally:
+            for artist, visible in zip(artists, shown):
+                artist.set_visible(visible)
+
+    def png(self, compress_level=None):
+        """Draw the frame (backgrounds only where needed) and encode it as PNG bytes."""
+        canvas = self.fig.canvas
+        if self._base is None:
+            if self.fig.get_layout_engine() is not None:
+                canvas.draw()
+                self.fig.set_layout_engine("none")
+            self._draw_hidden(self.dynamic + self.rescaled, canvas.draw)
+            self._base = canvas.copy_from_bbox(self.fig.bbox)
+        limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self.rescaled]
+        if limits != self._limits:
+            canvas.restore_region(self._base)
+            self._draw_hidden(self.dynamic, lambda: [self.fig.draw_artist(ax) for ax in self.rescaled])
+            self._layer, self._limits = canvas.copy_from_bbox(self.fig.bbox), limits
+        else:
+            canvas.restore_region(self._layer)
+        for artist in self.dynamic:
+            self.fig.draw_artist(artist)
+        return rgba_png(canvas.buffer_rgba(), compress_level)
+
+
+class FrameCache:
+    """Frames a slider has already shown, keyed by its control values; least recently used goes first.
+
+    ``get(key)`` -> the stored frame or None; ``put(key, frame)`` stores it and drops the
+    oldest entries beyond ``maxsize``. A frame is whatever the caller stores (a slider
+    panel stores its view, its result dict and the PNG bytes). maxsize 0 stores nothing.
+    """
+
+    def __init__(self, maxsize=64):
+        self.maxsize = check_int("maxsize", maxsize, 0)
+        self._frames = OrderedDict()
+
+    def __len__(self):
+        return len(self._frames)
+
+    def get(self, key):
+        """The frame stored under key (and mark it recently used), or None."""
+        frame = self._frames.get(key)
+        if frame is not None:
+            self._frames.move_to_end(key)
+        return frame
+
+    def put(self, key, frame):
+        """Store frame under key; return frame."""
+        if self.maxsize:
+            self._frames[key] = frame
+            self._frames.move_to_end(key)
+            while len(self._frames) > self.maxsize:
+                self._frames.popitem(last=False)
+        return frame
