@@ -1,6 +1,7 @@
 """Plumbing for the browser tests: a throw-away JupyterLab server, headless Chromium,
-JupyterLab page helpers, and a slider "oracle" that computes in plain Python what every
-slider's readout must say after a given move.
+JupyterLab page helpers, the live deck (jupyterlab-slideshow) driven with the presenter's
+keys, and a slider "oracle" that computes in plain Python what every slider's readout
+must say after a given move.
 
 Used by tests/test_browser.py and tests/test_slides.py. Nothing here touches the
 notebooks in notebooks/: the browser test copies them into a temporary folder first.
@@ -33,7 +34,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-VIEWPORT = {"width": 1400, "height": 1000}
+VIEWPORT = {"width": 1280, "height": 720}  # a projector; the live deck is checked at this size
 
 # JupyterLab user settings for the test server: no news / update pop-up over the page,
 # no autosave (the server works on copies anyway), every cell kept in the DOM.
@@ -61,19 +62,18 @@ def require_playwright():
 
 
 @contextlib.contextmanager
-def chromium_context(sync_playwright, profile_dir):
-    """A headless Debian Chromium (never a downloaded browser build) with its own profile."""
+def chromium(sync_playwright):
+    """A headless Debian Chromium (never a downloaded browser build); yields the Browser.
+    Each user opens its own context (viewport, routes) with browser.new_context(...)."""
     with sync_playwright() as p:
         try:
-            context = p.chromium.launch_persistent_context(
-                str(profile_dir), executable_path=CHROMIUM, headless=True,
-                args=CHROMIUM_ARGS, viewport=VIEWPORT)
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         except Exception as exc:  # a broken install is a skip with its reason, not a pass
             pytest.skip(f"could not start {CHROMIUM} under playwright: {exc}")
         try:
-            yield context
+            yield browser
         finally:
-            context.close()
+            browser.close()
 
 
 # --------------------------------------------------------------------------- the server
@@ -99,7 +99,7 @@ class LabServer:
 
 
 @contextlib.contextmanager
-def jupyter_lab(root_dir, work_dir, timeout=60):
+def jupyter_lab(root_dir, work_dir, timeout=60, extra_args=()):
     """Start JupyterLab on 127.0.0.1 (free port, random token) serving root_dir; always stop it.
 
     work_dir receives the server's settings, workspaces, runtime files and log.
@@ -121,8 +121,8 @@ def jupyter_lab(root_dir, work_dir, timeout=60):
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
            "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
-           "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+           "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", *extra_args]
     log_path = work_dir / "jupyterlab.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(cmd, cwd=str(root_dir), env=env, stdout=log,
@@ -184,19 +184,45 @@ def wait_kernel_ready(page, timeout=60):
         }""", timeout=timeout * 1000, polling=100)
 
 
-def code_prompts(page):
-    return page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+NOTEBOOK_STATE_JS = """() => {
+    // The open notebook's model, through the app JupyterLab exposes to the page
+    // (--LabApp.expose_app_in_browser): code cells, how many carry an execution count,
+    // and the kernel's status. Code whose input is hidden shows no prompt in the page,
+    // so the model, not the DOM, says what has run.
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    if (!panel || !panel.content || !panel.content.model) return null;
+    const cells = panel.content.model.cells;
+    let code = 0, counted = 0;
+    for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i);
+        if (cell.type !== 'code') continue;
+        code += 1;
+        if (cell.executionCount !== null && cell.executionCount !== undefined) counted += 1;
+    }
+    const kernel = panel.sessionContext && panel.sessionContext.session
+        && panel.sessionContext.session.kernel;
+    return {code, counted, status: kernel ? kernel.status : null};
+}"""
+
+
+def notebook_state(page):
+    """{code: code cells, counted: code cells with an execution count, status: kernel status}."""
+    return page.evaluate(NOTEBOOK_STATE_JS)
 
 
 def wait_all_executed(page, n_code_cells, timeout=90):
-    """Wait until every code cell shows a numbered prompt, e.g. [12]:, and the kernel is idle."""
+    """Wait until every code cell has an execution count and the kernel is idle. A Run All
+    that stopped at an error fails at once with the error's text (not after `timeout`)."""
     page.wait_for_function(
-        """(n) => {
-            const ps = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];
-            const ind = document.querySelector('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator');
-            return ps.length === n && ps.every(p => /\\[\\d+\\]/.test(p.textContent))
-                   && ind && ind.getAttribute('data-status') === 'idle';
-        }""", arg=n_code_cells, timeout=timeout * 1000, polling=200)
+        f"""(n) => {{ const s = ({NOTEBOOK_STATE_JS})();
+                     if (!s || s.status !== 'idle') return false;
+                     return s.counted === n || document.querySelector(
+                         '.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'); }}""",
+        arg=n_code_cells, timeout=timeout * 1000, polling=200)
+    state = notebook_state(page)
+    if state["counted"] != n_code_cells:
+        errors = "\n---\n".join(text[-1500:] for text in error_outputs(page))
+        raise AssertionError(f"Run All stopped after {state['counted']} of {n_code_cells} code cells:\n{errors}")
 
 
 def error_outputs(page):
@@ -221,9 +247,8 @@ def open_and_run_all(page, server, relpath, n_code_cells, workspace="test", time
     dom_cells = page.locator(".jp-NotebookPanel .jp-CodeCell").count()
     assert dom_cells == n_code_cells, f"{relpath}: page shows {dom_cells} code cells, file has {n_code_cells}"
     menu(page, "Edit", "Clear Outputs of All Cells")
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')]
-                 .every(p => !/\\d/.test(p.textContent))""", timeout=10_000)
+    page.wait_for_function(f"() => {{ const s = ({NOTEBOOK_STATE_JS})(); return s && s.counted === 0; }}",
+                           timeout=10_000, polling=100)
     assert page.locator(".jp-NotebookPanel .optim-readout").count() == 0, "outputs were not cleared"
     start = time.monotonic()
     menu(page, "Run", "Run All Cells")
@@ -279,46 +304,115 @@ def drive_panels(page, plan, shot_prefix, expect, timeout=30):
     return seen
 
 
-# --------------------------------------------------------------------------- RISE
+# --------------------------------------------------------------------------- the live deck
 
-def rise_slide_id(nb, cell_index):
-    """The id RISE gives the slide that shows cell `cell_index`: "slide-H-V"."""
-    h = v = 0
-    for i, cell in enumerate(nb.cells):
-        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-        if i > 0 and kind == "slide":
-            h, v = h + 1, 0
-        elif i > 0 and kind == "subslide":
-            v += 1
-        if i == cell_index:
-            return f"slide-{h}-{v}"
-    raise IndexError(cell_index)
+DECK_STATE_JS = """() => {
+    // jupyterlab-slideshow's deck, as the audience sees it: the active cell, each slider
+    // panel (is its cell on the current slide, is its first slider wholly on screen), and
+    // whether the current slide is taller than the screen (the deck then scrolls).
+    const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')];
+    const shown = (c) => c.classList.contains('jp-deck-mod-onscreen') && c.classList.contains('jp-deck-mod-visible');
+    const panels = [...document.querySelectorAll('.jp-NotebookPanel .widget-vbox')]
+        .filter(p => p.querySelector(':scope > .optim-readout'));
+    const first = cells.findIndex(shown);
+    const heading = first < 0 ? null : cells.slice(first).find(c => shown(c) && c.querySelector('h1, h2, h3'));
+    // the slide's height: from the top of its first cell on screen to the bottom of its last
+    const on = cells.filter(c => c.classList.contains('jp-deck-mod-onscreen')).map(c => c.getBoundingClientRect());
+    const height = on.length ? Math.max(...on.map(r => r.bottom)) - Math.min(...on.map(r => r.top)) : 0;
+    return {
+        presenting: document.body.dataset.jpDeckMode === 'presenting' && !!document.querySelector('.jp-Deck'),
+        active: cells.findIndex(c => c.classList.contains('jp-mod-active')),
+        slide: first,
+        title: heading ? heading.querySelector('h1, h2, h3').textContent.replace(/\u00b6/g, '').trim() : '',
+        height: Math.round(height),
+        tall: height > innerHeight + 1,
+        panels: panels.map(p => {
+            const slider = p.querySelector('.widget-slider');
+            const r = slider ? slider.getBoundingClientRect() : null;
+            const on = shown(p.closest('.jp-Cell'));
+            return {on, inView: !!(on && r && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight)};
+        }),
+    };
+}"""
 
 
-def run_cell_in_rise(page, server, relpath, nb, cell_index, timeout=30):
-    """Open the live RISE slideshow of a notebook on the slide of one cell, run that cell
-    there (Ctrl+Enter: run in place), wait for its new output. Returns (output text,
-    number of .widget-slider elements in the cell)."""
-    slide = rise_slide_id(nb, cell_index)
-    page.goto(f"{server.url}/rise/{relpath}?token={server.token}")
-    page.wait_for_selector(".reveal.ready section.present", state="attached", timeout=timeout * 1000)
-    cell = page.locator(f"section#{slide} .jp-CodeCell").filter(
-        has_text=nb.cells[cell_index].source.strip().splitlines()[-1]).first
-    cell.wait_for(state="attached", timeout=timeout * 1000)
-    page.evaluate("(id) => { location.hash = '#/' + id; }", slide)  # reveal.js follows the hash
-    cell.locator(".jp-InputArea-editor").wait_for(state="visible", timeout=timeout * 1000)
-    page.wait_for_timeout(1000)  # the slide transition
-    before = cell.locator(".jp-InputArea-prompt").inner_text()
-    cell.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Control+Enter")
+def deck_state(page):
+    return page.evaluate(DECK_STATE_JS)
+
+
+def start_deck_at_first_slide(page):
+    """As a lecturer does: select the first cell, leave edit mode, start the deck
+    (jupyterlab-slideshow's command deck:start, the notebook toolbar's "Toggle Deck")."""
+    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.click()
+    page.keyboard.press("Escape")
+    page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
+    page.wait_for_function("() => document.body.dataset.jpDeckMode === 'presenting'", timeout=10_000)
+    page.wait_for_timeout(300)
+
+
+def press_next(page, key, timeout=2.0):
+    """Press the presenter's "next" key; returns the deck's state once the active cell has
+    changed, or None if the deck did not move within `timeout` (the end of the deck)."""
+    before = deck_state(page)["active"]
+    page.keyboard.press(key)
+    return page.evaluate(
+        f"""async ([before, ms]) => {{
+            const t0 = Date.now();
+            while (Date.now() - t0 < ms) {{
+                const s = ({DECK_STATE_JS})();
+                if (s.active !== before) return s;
+                await new Promise(r => setTimeout(r, 30));
+            }}
+            return null;
+        }}""", [before, timeout * 1000])
+
+
+def move_slider_in_deck(page, panel, timeout=30):
+    """Arrow key on the focused handle of a panel's first slider (away from the end of its
+    range); returns ((readout, image src) before, (readout, image src) after)."""
+    readout, image = panel.locator("> .optim-readout"), panel.locator("> img.widget-image")
+    before = (normalise(readout.inner_text()), image.get_attribute("src"))
+    handle = panel.locator(".widget-slider .noUi-handle").first
+    at_top = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    handle.focus()
+    handle.press("ArrowLeft" if at_top else "ArrowRight")
     page.wait_for_function(
-        """([el, before]) => { const p = el.querySelector('.jp-InputArea-prompt').textContent;
-                               return /\\[\\d+\\]/.test(p) && p !== before
-                                      && el.querySelector('.jp-OutputArea-output'); }""",
-        arg=[cell.element_handle(), before], timeout=timeout * 1000)
-    page.wait_for_timeout(1500)  # time for a widget view to render, if it can
-    text = " ".join(cell.locator(".jp-OutputArea-output").all_inner_texts())
-    return text, cell.locator(".widget-slider").count()
+        "([el, text]) => el.innerText.split(/\\s+/).join(' ').trim() !== text",
+        arg=[readout.element_handle(), before[0]], timeout=timeout * 1000, polling=100)
+    page.wait_for_timeout(200)  # the image and readout are set in the same update
+    return before, (normalise(readout.inner_text()), image.get_attribute("src"))
+
+
+def walk_deck(page, key="PageDown", key_after_slider="Space", max_presses=200, shot_prefix=None):
+    """From the first slide, press only the "next" key until every slider panel has been
+    wholly on screen; move each one as it appears. `key` (PageDown: what a clicker sends;
+    slides/jupyterlab/overrides.json binds it) is pressed until the first slider move;
+    after that the slider's handle has the focus and takes PageDown itself, so the walk
+    goes on with `key_after_slider` (Space), as a presenter does.
+    Returns a dict: presses (to each panel), keys, moves [(before, after)], steps
+    (deck_state after every press), panels (how many)."""
+    panels = page.locator(".jp-NotebookPanel .widget-vbox:has(> .optim-readout)")
+    n_panels = panels.count()
+    record = {"panels": n_panels, "presses": [], "keys": [], "moves": [], "steps": []}
+    presses = 0
+    state = deck_state(page)
+    while True:
+        record["steps"].append(state)
+        for k, info in enumerate(state["panels"]):
+            if info["inView"] and k == len(record["presses"]):  # panels in order
+                record["presses"].append(presses)
+                if shot_prefix:
+                    page.screenshot(path=f"{shot_prefix}_deck_panel{k}.png")
+                record["moves"].append(move_slider_in_deck(page, panels.nth(k)))
+        if len(record["presses"]) == n_panels or presses >= max_presses:
+            break
+        pressed = key_after_slider if record["moves"] else key
+        record["keys"].append(pressed)
+        state = press_next(page, pressed)
+        if state is None:
+            break  # the end of the deck
+        presses += 1
+    return record
 
 
 # --------------------------------------------------------------------------- the oracle
@@ -406,9 +500,10 @@ def _oracle_main(notebook, presses):
 
     nb = nbformat.read(notebook, as_version=4)
     cells = nb.cells
+    builds_panel = re.compile(r"widgets\.(lr_slider\w*|sgd_sliders)\(")  # also when outputs are cleared
     widget_cells = [i for i, c in enumerate(cells) if c.cell_type == "code"
-                    and any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
-                            for o in c.get("outputs", []))]
+                    and (any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                             for o in c.get("outputs", [])) or builds_panel.search(c.source))]
     last = max(widget_cells, default=-1)
     made, current = [], {"cell": None}
     original_init = W.SliderPanel.__init__

@@ -1,23 +1,29 @@
-"""The offline reveal.js decks that `bash tools/build_slides.sh` builds.
+"""The slide layer and the offline reveal.js decks (tools/build_slides.py).
 
-- Builds a deck per lecture notebook (reusing a deck that is newer than its notebook and
-  the build inputs; the pinned npm assets in slides/vendor/ are fetched once). Without
-  npm and without a cached slides/vendor/, the tests skip with that reason.
-- Each deck loads nothing from the network: no remote URL in any src/href/srcset
-  attribute (links in prose, <a href>, are the one exception: they are not loaded), in
-  inline CSS (url(), @import) or in inline scripts (require paths, the widget renderer).
-- The cell tags took effect: `remove-cell` cells and "skip" cells are absent,
-  `remove-input` cells show their output but not their code, "notes" cells are speaker
-  notes.
-- In headless Chromium, from file:// with every non-file request aborted, the deck
-  initialises reveal.js, typesets math, draws the saved widgets, and a screenshot of a
-  slide goes to artifacts/ (marked `browser`).
+Without a browser:
+- every lecture notebook follows the rules of slides/AUTHORING.md (tools/check_slides.py's
+  static check: slide types valid for both paths, code hidden in both paths, no test
+  marker on a slide, short code, short prose, notes on every slide, the deck's shape);
+- the rules accept a compliant notebook (a small "probe" deck made here) and catch each
+  kind of mistake; nbval 0.11 honours the cell tag `nbval-ignore-output` that replaces
+  the `# NBVAL_IGNORE_OUTPUT` comment;
+- each deck loads nothing from the network (no remote URL in any src/href/srcset, inline
+  CSS or inline script), and the cell tags and slide types took effect.
+
+In headless Chromium (marked `browser`), from file:// with every non-file request aborted
+and recorded:
+- the probe deck: 16:9 (1280 x 720 reveal.js slides), body type >= 4.5 % of the slide
+  height, pseudo-code keeps its line breaks, hidden code stays hidden, `s` opens the
+  speaker view with the notes, every slide fits;
+- every lecture deck, at 1280x720 and 1920x1080: every slide fits the screen, no code is
+  cut at the right, no request leaves the disk; math is typeset and saved widgets drawn.
 """
+import base64
 import html.parser
+import io
+import json
 import re
-import shutil
-import subprocess
-import tempfile
+import sys
 
 import nbformat
 import pytest
@@ -25,40 +31,199 @@ import pytest
 import browser_support as bs
 
 ROOT = bs.ROOT
+sys.path.insert(0, str(ROOT / "tools"))
+import build_slides  # noqa: E402
+import check_slides  # noqa: E402
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 SLIDES = ROOT / "slides"
-BUILD = ROOT / "tools" / "build_slides.sh"
-BUILD_INPUTS = [BUILD, SLIDES / "package-lock.json", *sorted((SLIDES / "templates").rglob("*"))]
-VENDOR_MARK = SLIDES / "vendor" / "node_modules" / "reveal.js" / "dist" / "reveal.js"
 REMOTE = re.compile(r"^\s*(https?:)?//", re.I)
 ids = [p.name for p in NOTEBOOKS]
-
-pytestmark = pytest.mark.skipif(not NOTEBOOKS, reason="no lecture notebook in notebooks/ yet")
-
-
-def deck_path(notebook):
-    return SLIDES / f"{notebook.stem}.slides.html"
+PSEUDO = ["Require: learning rates e_1, e_2, ...", "Require: initial parameter theta", "k <- 1",
+          "while stopping criterion not met do", "    theta <- theta - e_k * g", "end while"]
 
 
-def _stale(notebook):
-    deck = deck_path(notebook)
-    if not deck.exists() or not VENDOR_MARK.exists():
-        return True
-    newest_input = max(p.stat().st_mtime for p in [notebook, *BUILD_INPUTS] if p.is_file())
-    return deck.stat().st_mtime < newest_input
+# --------------------------------------------------------------------------- a compliant probe deck
+
+def _png(width_px=1200, height_px=500):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(width_px / 100, height_px / 100), dpi=100)
+    ax.plot([0, 1, 2], [2, 0.5, 0.2])
+    ax.set_title("PROBE FIGURE", fontsize=16)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
 
 
-@pytest.fixture(scope="session")
+def probe_notebook():
+    """A small notebook that follows every rule of slides/AUTHORING.md."""
+    nbf = nbformat.v4
+    style = json.loads(check_slides.LIVE_STYLE_FILE.read_text(encoding="utf-8"))
+
+    def md(source, kind=None):
+        cell = nbf.new_markdown_cell(source)
+        if kind:
+            cell.metadata["slideshow"] = {"slide_type": kind}
+        return cell
+
+    def code(source, kind=None, hidden=False, tags=(), outputs=()):
+        cell = nbf.new_code_cell(source, outputs=list(outputs), execution_count=1)
+        if kind:
+            cell.metadata["slideshow"] = {"slide_type": kind}
+        if hidden:
+            cell.metadata["jupyter"] = {"source_hidden": True}
+        cell.metadata["tags"] = [*tags, *(["remove-input"] if hidden else [])]
+        return cell
+
+    figure = nbf.new_output("display_data", data={"image/png": _png(), "text/plain": "<Figure>"})
+    printed = nbf.new_output("stream", name="stdout", text="SHOWN_OUTPUT 42\n")
+    cells = [
+        code("print('colab only')", "skip", tags=["remove-cell"]),
+        md("# Probe deck\n\n*Lecture 0 of 0*: a deck that follows the rules.", "slide"),
+        md("## Agenda\n\n1. Pseudo-code\n2. A figure\n3. Code that is the lesson", "slide"),
+        md("NOTES_AGENDA: what we will do today.", "notes"),
+        md("## Pseudo-code\n\n```text\n" + "\n".join(PSEUDO) + "\n```", "slide"),
+        md("NOTES_PSEUDO: read the loop line by line.", "notes"),
+        md("## A figure\n\nThe loss falls.", "slide"),
+        code("HIDDEN_SOURCE = 1\nprint('plumbing')", hidden=True, outputs=[figure]),
+        md("NOTES_FIGURE: point at the first step.", "notes"),
+        md("## Code that is the lesson", "slide"),
+        code("total = 0\nfor k in range(3):\n    total += k\nprint('SHOWN_OUTPUT', 42)",
+             tags=["nbval-ignore-output"], outputs=[printed]),
+        md("And one more thing.", "fragment"),
+        md("NOTES_CODE: the loop adds 0, 1 and 2.", "notes"),
+        md("SKIPPED_TEXT: the full explanation for readers.", "skip"),
+        md("## Summary\n\n- pseudo-code keeps its lines\n- figures fill their slide", "slide"),
+        md("NOTES_SUMMARY: recap.", "notes"),
+        md("## Exercises\n\n1. Change the loop.\n2. Plot another loss.", "slide"),
+        md("NOTES_EXERCISES: homework.", "notes"),
+        md("### Solutions\n\nSKIPPED_SOLUTION", "skip"),
+    ]
+    nb = nbf.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata[check_slides.LIVE_STYLE_KEY] = style
+    return nb
+
+
+@pytest.fixture(scope="module")
+def probe_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("probe") / "00_probe.ipynb"
+    nbformat.write(probe_notebook(), path)
+    return path
+
+
+# --------------------------------------------------------------------------- the rules, no browser
+
+def test_rules_accept_a_compliant_notebook(probe_path):
+    assert check_slides.static_problems(probe_path) == []
+
+
+def _problems_after(tmp_path, change):
+    nb = probe_notebook()
+    change(nb)
+    path = tmp_path / "mutant.ipynb"
+    nbformat.write(nb, path)
+    return "\n".join(check_slides.static_problems(path))
+
+
+def _set_kind(index, kind):
+    def change(nb):
+        nb.cells[index].metadata["slideshow"] = {"slide_type": kind}
+    return change
+
+
+@pytest.mark.parametrize("change, expected", [
+    (_set_kind(7, "-"), r'explicit "-" is never shown'),
+    (_set_kind(4, "subslide"), r'no "subslide"'),
+    (lambda nb: nb.cells[7].metadata.pop("jupyter"), r"code hidden in one path only"),
+    (lambda nb: nb.cells[7].metadata.update(tags=[]), r"code hidden in one path only"),
+    (lambda nb: setattr(nb.cells[10], "source", "# NBVAL_IGNORE_OUTPUT\n" + nb.cells[10].source),
+     r"test marker comment is visible"),
+    (lambda nb: setattr(nb.cells[10], "source", "\n".join(f"x{k} = {k}" for k in range(13))),
+     r"13 lines of code on a slide"),
+    (lambda nb: setattr(nb.cells[10], "source", "x = '" + "a" * 90 + "'"), r"longer than 80 characters"),
+    (lambda nb: setattr(nb.cells[9], "source", "## Code that is the lesson\n\n" + "word " * 61),
+     r"words of prose \(max 60\)"),
+    (lambda nb: setattr(nb.cells[6], "source", "## A figure\n\n" + "word " * 31), r"max 30 beside a figure"),
+    (lambda nb: nb.cells.pop(12), r"slide 5 .*no speaker notes"),
+    (lambda nb: setattr(nb.cells[2], "source", "## Today"), r"second slide must be the agenda"),
+    (lambda nb: setattr(nb.cells[14], "source", "## Recap"), r"summary slide"),
+    (lambda nb: nb.cells.insert(18, nbformat.v4.new_markdown_cell(
+        "## Solutions", metadata={"slideshow": {"slide_type": "slide"}})), r"solutions are not shown"),
+    (lambda nb: nb.cells[0].metadata.pop("slideshow"), r"remove-cell without slide_type skip"),
+    (lambda nb: nb.cells[11].metadata.update(slideshow={"slide_type": "fragment"}) or
+     nb.cells.insert(11, nbformat.v4.new_markdown_cell("a", metadata={"slideshow": {"slide_type": "fragment"}})) or
+     nb.cells.insert(11, nbformat.v4.new_markdown_cell("b", metadata={"slideshow": {"slide_type": "fragment"}})),
+     r"3 fragments"),
+    (lambda nb: setattr(nb.cells[7], "outputs", []), r"hidden code with no stored output"),
+    (lambda nb: nb.metadata.pop(check_slides.LIVE_STYLE_KEY), r"live_deck_style.json"),
+    (lambda nb: setattr(nb.cells[1], "source", "## Not a title"), r"level-1 heading"),
+], ids=["dash", "subslide", "no-source-hidden", "no-remove-input", "marker", "long-code", "wide-code",
+        "wordy", "wordy-figure", "no-notes", "no-agenda", "no-summary", "solutions", "remove-cell",
+        "fragments", "empty-hidden", "live-style", "title"])
+def test_rules_catch_each_mistake(tmp_path, change, expected):
+    assert re.search(expected, _problems_after(tmp_path, change))
+
+
+def test_word_count_ignores_markup_math_and_code():
+    assert check_slides.count_words("## Two words\n\n$x^2 + y$ and [a link](http://x.y) `code`\n"
+                                    "```text\nnot counted at all\n```") == 7
+
+
+def test_nbval_honours_the_ignore_output_tag():
+    """nbval 0.11 reads `nbval-ignore-output` from the cell's tags: the comment marker can go."""
+    from nbval.plugin import find_metadata_tags
+
+    assert dict(find_metadata_tags({"tags": ["nbval-ignore-output"]})) == {"check": False}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids)
+def test_notebook_follows_the_slide_rules(notebook):
+    problems = check_slides.static_problems(notebook)
+    shown = "\n".join(f"  - {p}" for p in problems[:40])
+    more = f"\n  ... and {len(problems) - 40} more" if len(problems) > 40 else ""
+    assert not problems, (f"{notebook.name} breaks {len(problems)} rule(s) of slides/AUTHORING.md "
+                          f"(python tools/check_slides.py --static-only):\n{shown}{more}")
+
+
+def test_build_runs_nbconvert_in_this_python():
+    cmd = build_slides.nbconvert_command([NOTEBOOKS[0] if NOTEBOOKS else "x.ipynb"])
+    assert cmd[:3] == [sys.executable, "-m", "nbconvert"]
+    assert "--SlidesExporter.reveal_scroll=False" in cmd
+
+
+# --------------------------------------------------------------------------- the built decks
+
+def _ensure_vendor():
+    try:
+        build_slides.ensure_vendor()
+    except build_slides.BuildError as exc:
+        pytest.skip(f"building the decks needs npm once (pinned reveal.js, require.js, jQuery, "
+                    f"MathJax 2 and widget assets): {exc}")
+
+
+@pytest.fixture(scope="module")
 def decks():
-    stale = [nb for nb in NOTEBOOKS if _stale(nb)]
+    assert len(NOTEBOOKS) == 4, f"expected the four lectures in notebooks/, found {NOTEBOOKS}"
+    _ensure_vendor()
+    stale = [nb for nb in NOTEBOOKS if check_slides.stale(nb)]
     if stale:
-        if not VENDOR_MARK.exists() and shutil.which("npm") is None:
-            pytest.skip("building the decks needs npm once (to fetch the pinned reveal.js, "
-                        "require.js, jQuery, MathJax 2 and widget assets); npm is not installed")
-        proc = subprocess.run(["bash", str(BUILD), *[str(nb.relative_to(ROOT)) for nb in stale]],
-                              cwd=ROOT, capture_output=True, text=True, timeout=900)
-        assert proc.returncode == 0, f"build_slides.sh failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    return {nb.name: deck_path(nb) for nb in NOTEBOOKS}
+        build_slides.build(stale)
+    return {nb.name: build_slides.deck_path(nb) for nb in NOTEBOOKS}
+
+
+@pytest.fixture(scope="module")
+def probe_deck(probe_path):
+    _ensure_vendor()
+    out = probe_path.parent / "decks"
+    out.mkdir(exist_ok=True)
+    (out / "vendor").symlink_to(SLIDES / "vendor", target_is_directory=True)
+    return build_slides.build([probe_path], output_dir=out)[0]
 
 
 class _Refs(html.parser.HTMLParser):
@@ -104,22 +269,23 @@ def _cell_chunks(text):
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids)
 def test_deck_loads_nothing_remote(decks, notebook):
     deck = decks[notebook.name]
-    assert deck.exists(), f"no deck for {notebook.name}"
+    text = deck.read_text(encoding="utf-8")
     parser = _Refs()
-    parser.feed(deck.read_text(encoding="utf-8"))
+    parser.feed(text)
     remote = [ref for ref in parser.loaded if REMOTE.match(ref[2])]
     assert not remote, f"{deck.name} loads remote resources: {remote}"
     assert any(tag == "script" and "vendor/node_modules/requirejs/" in url for tag, _, url in parser.loaded)
     for _, css in parser.styles:
-        css = _strip_comments(css)
-        bad = re.findall(r"(?:@import\s+|url\(\s*)['\"]?((?:https?:)?//[^'\")\s]+)", css, re.I)
+        bad = re.findall(r"(?:@import\s+|url\(\s*)['\"]?((?:https?:)?//[^'\")\s]+)", _strip_comments(css), re.I)
         assert not bad, f"{deck.name}: inline CSS loads {bad}"
     for kind, js in parser.scripts:
         if "json" in kind:
             continue  # saved widget state: data, not code
         bad = re.findall(r"['\"`]((?:https?:)?//[^'\"`]*)", _strip_comments(js), re.I)
         assert not bad, f"{deck.name}: an inline script references {bad}"
-    assert "require.js" in deck.read_text(encoding="utf-8")
+    assert "mermaid" not in text, f"{deck.name}: the mermaid import (a CDN module) is back"
+    if '<script type="application/vnd.jupyter.widget-view+json">' in text:
+        assert 'data-jupyter-widgets-cdn="vendor/no-cdn/"' in text, "the widget CDN fallback is not neutralised"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids)
@@ -127,13 +293,11 @@ def test_deck_applies_tags_and_slide_types(decks, notebook):
     text = decks[notebook.name].read_text(encoding="utf-8")
     chunks = _cell_chunks(text)
     nb = nbformat.read(notebook, as_version=4)
-    removed = kept_output = 0
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type")
         if "remove-cell" in tags or slide_type == "skip":
             assert cell.id not in chunks, f"{cell.id} (tags {tags}, {slide_type}) should not be in the deck"
-            removed += 1
             continue
         assert cell.id in chunks, f"cell {cell.id} ({cell.cell_type}, {slide_type}) is missing from the deck"
         if cell.cell_type == "code" and "remove-input" in tags:
@@ -141,58 +305,128 @@ def test_deck_applies_tags_and_slide_types(decks, notebook):
             assert "jp-InputArea" not in chunk, f"remove-input cell {cell.id} still shows its code"
             if cell.outputs:
                 assert "jp-OutputArea" in chunk, f"remove-input cell {cell.id} lost its output"
-                kept_output += 1
         if slide_type == "notes":
             start = text.index(f'id="cell-id={cell.id}"')
             assert text.rfind('<aside class="notes">', 0, start) > text.rfind("</aside>", 0, start), (
                 f"notes cell {cell.id} is not inside the speaker notes")
-    assert removed >= 1  # at least the Colab cell
-    print(f"{notebook.name}: {removed} cells left out, {kept_output} shown without code")
+
+
+# --------------------------------------------------------------------------- in a browser
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_playwright = bs.require_playwright()
+    with bs.chromium(sync_playwright) as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def measured(decks, browser):
+    """{deck name: ({screen: rows}, off-disk URLs, page errors)} for every lecture deck."""
+    results = {}
+    off_disk, errors = [], []
+    ctx = check_slides.offline_context(browser, *check_slides.SCREENS["720p"], off_disk)
+    page = ctx.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    bs.ARTIFACTS.mkdir(exist_ok=True)
+    for name, deck in decks.items():
+        n_off, n_err = len(off_disk), len(errors)
+        rows = check_slides.measure_deck(page, deck)
+        results[name] = (rows, off_disk[n_off:], errors[n_err:])
+        with_slider = [r for r in rows["1080p"] if r["sliders"]]
+        if with_slider:  # a look at the first slider's slide, for people
+            page.evaluate("([h, v]) => Reveal.slide(h, v)", [with_slider[0]["h"], with_slider[0]["v"]])
+            page.screenshot(path=str(bs.ARTIFACTS / f"slides_{deck.name.split('.')[0]}_slider.png"))
+    ctx.close()
+    return results
+
+
+def _over(rows_by_screen):
+    """Slides over the screen: taller than one 720-px slide, or than the viewport once scaled."""
+    over = []
+    for screen, rows in rows_by_screen.items():
+        for r in rows:
+            if r["height"] > check_slides.SLIDE_HEIGHT + 1 or r["height"] * r["scale"] > r["viewport"] + 1:
+                over.append(f"{screen} slide {r['h'] + 1} {r['title'][:40]!r}: {r['height']} px")
+    return over
 
 
 @pytest.mark.browser
-def test_deck_renders_offline_from_file(decks):
-    """Open a deck from file:// with the network cut: reveal.js, MathJax and the widgets
-    work from slides/vendor/ alone. Prefers a deck with sliders; screenshots two slides."""
-    sync_playwright = bs.require_playwright()
-    with_widgets = [nb for nb in NOTEBOOKS if "widgets" in nbformat.read(nb, 4).metadata]
-    notebook = (with_widgets or NOTEBOOKS)[0]
-    deck = decks[notebook.name]
-    has_math = any("$" in c.source for c in nbformat.read(notebook, 4).cells if c.cell_type == "markdown")
+def test_probe_deck_in_a_browser(probe_deck, browser):
+    """The template's contract, on a deck that follows the rules: 16:9, room-size type,
+    pseudo-code line breaks, hidden code hidden, speaker view with notes, everything fits,
+    nothing off disk."""
+    off_disk, errors = [], []
+    ctx = check_slides.offline_context(browser, 1920, 1080, off_disk)
+    page = ctx.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    rows = check_slides.measure_deck(page, probe_deck)
+    assert [r["title"] for r in rows["720p"]] == ["Probe deck", "Agenda", "Pseudo-code", "A figure",
+                                                   "Code that is the lesson", "Summary", "Exercises"]
+    assert not _over(rows), _over(rows)
+    assert not any(r["cut"] for r in rows["720p"] + rows["1080p"])
+    config = page.evaluate("() => { const c = Reveal.getConfig(); return [c.width, c.height]; }")
+    assert config == [1280, 720], f"slides are {config}, not 16:9 at 1280x720"
+    body = page.evaluate("""() => parseFloat(getComputedStyle(
+        document.querySelector('.reveal .jp-RenderedMarkdown p')).fontSize)""")
+    assert body / 720 >= 0.045, f"body text is {body} px on a 720-px slide ({body / 7.2:.1f} %)"
+    pre = page.evaluate("""() => { const p = document.querySelector('.reveal .jp-RenderedMarkdown pre');
+        const cs = getComputedStyle(p);
+        return [p.textContent.split('\\n').filter(l => l.trim()).length, cs.whiteSpace,
+                p.getBoundingClientRect().height / Reveal.getScale() / parseFloat(cs.lineHeight)]; }""")
+    assert pre[0] == len(PSEUDO) and pre[1] == "pre" and pre[2] >= len(PSEUDO) - 0.5, (
+        f"pseudo-code lost its line breaks: {pre}")
+    text = page.evaluate("() => document.querySelector('.reveal .slides').innerText")
+    assert "HIDDEN_SOURCE" not in text and "SKIPPED_TEXT" not in text and "SKIPPED_SOLUTION" not in text
+    assert "SHOWN_OUTPUT 42" in text
+    assert page.locator(".reveal img").count() == 1
+    page.evaluate("() => Reveal.slide(0, 0)")
+    for expected in (1, 2):  # a clicker's "next" (PageDown) steps through the flat deck
+        page.keyboard.press("PageDown")
+        page.wait_for_function(f"() => Reveal.getIndices().h === {expected}", timeout=5_000)
+    with ctx.expect_page(timeout=10_000) as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
+    speaker.wait_for_function("() => document.body && document.body.innerText.includes('NOTES_PSEUDO')",
+                              timeout=10_000)
     bs.ARTIFACTS.mkdir(exist_ok=True)
-    blocked, errors = [], []
-    with tempfile.TemporaryDirectory() as tmp, bs.chromium_context(sync_playwright, tmp) as ctx:
-        def only_files(route):
-            if route.request.url.startswith(("file:", "data:", "blob:")):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
+    speaker.screenshot(path=str(bs.ARTIFACTS / "slides_probe_speaker_view.png"))
+    page.screenshot(path=str(bs.ARTIFACTS / "slides_probe_pseudocode.png"))
+    ctx.close()
+    assert not off_disk, f"the deck tried to reach the network: {off_disk}"
+    assert not errors, f"page errors: {errors}"
 
-        ctx.route("**/*", only_files)
-        page = ctx.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("requestfailed", lambda req: errors.append(f"{req.url}: {req.failure}"))
-        page.goto(deck.as_uri())
-        page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
-        page.wait_for_timeout(800)
-        assert page.locator(".reveal .slides > section.present").count() == 1, "not shown as slides"
-        page.screenshot(path=str(bs.ARTIFACTS / f"slides_{notebook.stem}_first.png"))
-        if has_math:
-            page.wait_for_selector(".MathJax_CHTML", state="attached", timeout=20_000)
-        if with_widgets:
-            slider = page.locator(".widget-slider").first
-            slider.wait_for(state="attached", timeout=20_000)
-            h, v = page.evaluate("""(el) => {
-                const sec = el.closest('.slides > section > section') || el.closest('.slides > section');
-                const top = sec.parentElement.matches('.slides') ? sec : sec.parentElement;
-                const h = [...top.parentElement.children].indexOf(top);
-                const v = top === sec ? 0 : [...top.children].filter(e => e.tagName === 'SECTION').indexOf(sec);
-                return [h, v];
-            }""", slider.element_handle())
-            page.evaluate("([h, v]) => { location.hash = `#/${h}/${v}`; }", [h, v])
-            page.wait_for_timeout(1200)
-            assert slider.is_visible(), "the slide with the first slider does not show it"
-            page.screenshot(path=str(bs.ARTIFACTS / f"slides_{notebook.stem}_slider.png"))
-    assert not blocked, f"the deck tried to reach the network: {blocked}"
-    assert not errors, f"the deck had errors offline: {errors}"
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids)
+def test_deck_fits_the_screen(measured, notebook):
+    rows, _, _ = measured[notebook.name]
+    over = _over(rows)
+    assert not over, f"{notebook.name}: {len(over)} slide view(s) over the screen:\n  " + "\n  ".join(over)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids)
+def test_deck_cuts_no_code(measured, notebook):
+    rows, _, _ = measured[notebook.name]
+    cut = [f"{screen} slide {r['h'] + 1} {r['title'][:40]!r}: {r['cut']} line(s)"
+           for screen, screen_rows in rows.items() for r in screen_rows if r["cut"]]
+    assert not cut, f"{notebook.name}: code cut at the right:\n  " + "\n  ".join(cut)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids)
+def test_deck_stays_on_disk_and_renders(measured, decks, notebook):
+    """No request off disk, no page error; math typeset and saved sliders drawn offline."""
+    rows, off_disk, errors = measured[notebook.name]
+    assert not off_disk, f"{notebook.name}: requests off disk: {off_disk}"
+    assert not errors, f"{notebook.name}: page errors offline: {errors}"
+    nb = nbformat.read(notebook, 4)
+    shown_md = [c.source for c in nb.cells if c.cell_type == "markdown"
+                and c.metadata.get("slideshow", {}).get("slide_type") not in ("skip", "notes")]
+    if any(re.search(r"\$[^$]+\$", src) for src in shown_md):
+        assert sum(r["math"] for r in rows["720p"]) > 0, f"{notebook.name}: no math typeset offline"
+    views = decks[notebook.name].read_text(encoding="utf-8").count(
+        '<script type="application/vnd.jupyter.widget-view+json">')
+    if views:
+        assert sum(r["sliders"] for r in rows["720p"]) > 0, f"{notebook.name}: saved sliders not drawn offline"
