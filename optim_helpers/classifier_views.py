@@ -128,12 +128,13 @@ class SGDView(SliderView):
     (lr, batch_size) always gives the same curve. Left: loss against update step;
     right: against training examples seen (log scale, the same range for every batch
     size, so moving the batch slider moves the curves, not the axis). The loss axis
-    runs from a tick just below the lowest full loss shown (or the minibatch losses'
-    5th percentile) to one of two tops, ``tops``: a tick just above the initial loss, or,
-    when a full-loss curve or the minibatch losses' 95th percentile climb above that,
-    a tick just above twice the initial loss; ticks are multiples of half a power of
-    ten, so the axis changes rarely as the sliders move. A run that blows up leaves
-    the top and its title says so.
+    runs from ``bottom``, a tick just below 90 % of the lowest loss gradient descent
+    reaches at lr = 1 (so the curves fill the height), to one of two tops, ``tops``: a
+    tick just above the initial loss, or, when a full-loss curve (SGD's or gradient
+    descent's) climbs above that, a tick just above twice the initial loss.
+    Ticks are multiples of half a power of ten, and the axis takes only these two
+    states, so most moves redraw only the curves. A run that blows up leaves the top
+    and its title says so; minibatch losses below the bottom leave it too.
     Introduced in 04_stochastic_gradient_descent.ipynb.
     """
 
@@ -149,6 +150,9 @@ class SGDView(SliderView):
         initial = self.full_loss(self.w0)
         self.tops = (_tick_above(1.05 * initial), _tick_above(2 * initial))   # the loss axis's two tops
         self._gd_runs = {}
+        reached = self.run_gd(1.0).losses
+        reached = reached[np.isfinite(reached)]
+        self.bottom = min(_tick_below(0.9 * reached.min()), 0.8 * self.tops[0]) if reached.min() > 0 else 0.0
         super().__init__(2, figsize, dpi)
         self.ax_step, self.ax_seen = self.axes
         self.lines = {}
@@ -216,16 +220,10 @@ class SGDView(SliderView):
                 self.lines[self.ax_step, name].set_data(x_step, values)
                 seen = x_seen > 0                   # a log axis has no place for 0 examples
                 self.lines[self.ax_seen, name].set_data(x_seen[seen], values[seen])
-            batch = run.losses[np.isfinite(run.losses)]
-            typical = [np.percentile(batch, 95)] if len(batch) else []    # spikes may leave the top
-            curves = np.concatenate([run.eval_losses, gd.losses, typical])
+            curves = np.concatenate([run.eval_losses, gd.losses])         # minibatch spikes may leave the top
             climbs = not np.all(curves <= self.tops[0])                    # NaN and inf climb too
-            low = [np.percentile(batch, 5)] if len(batch) else []
-            shown = np.concatenate([run.eval_losses, gd.losses, low])
-            shown = shown[np.isfinite(shown) & (shown > 0)]
-            bottom = _tick_below(0.95 * shown.min()) if len(shown) else 0.0
             for ax in self.axes:
-                ax.set_ylim(min(bottom, 0.8 * self.tops[0]), self.tops[climbs])
+                ax.set_ylim(self.bottom, self.tops[climbs])
             diverged = run.status == "diverged"
             self.show_status(self.ax_step, f"lr = {lr:.3g}, batch = {batch_size}: "
                              f"{self.status_text(run.status, run.n_steps)}", diverged)
