@@ -7,7 +7,6 @@ Axes, and leaves matplotlib's global settings alone. Titles and axis labels are 
 to sensible defaults that the caller can override afterwards with ``ax.set_...``.
 Keep Hangul out of figures: not every font has it.
 """
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ._checks import as_float_array, check_int
@@ -19,8 +18,11 @@ ROOM_STYLE = _ROOM_STYLE
 
 
 def _axes(ax, **subplot_kw):
+    """ax itself, or the Axes of a new pyplot figure (pyplot is imported only then, so the
+    slider views, which draw into their own figures, never load it)."""
     if ax is not None:
         return ax
+    import matplotlib.pyplot as plt
     _, ax = plt.subplots(subplot_kw=subplot_kw or None)
     return ax
 

@@ -65,7 +65,8 @@ def test_views_and_frames_import_without_ipywidgets_or_pyplot():
             "import optim_helpers.frames, optim_helpers.readout\n"
             "assert 'matplotlib.pyplot' not in sys.modules, 'frames imported pyplot'\n"
             "import optim_helpers.views, optim_helpers.classifier_views\n"
-            "assert 'ipywidgets' not in sys.modules, 'views imported ipywidgets'\n")
+            "assert 'ipywidgets' not in sys.modules, 'views imported ipywidgets'\n"
+            "assert 'matplotlib.pyplot' not in sys.modules, 'views imported pyplot'\n")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
