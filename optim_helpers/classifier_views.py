@@ -106,16 +106,11 @@ class ClassifierLRView(SliderView):
                                 train_acc=float(train_acc[-1]), val_acc=float(val_acc[-1]))
 
 
-def _tick_above(value):
-    """The first multiple of half a power of ten at or above value > 0 (2.42 -> 2.5, 4.6 -> 5)."""
+def _half_decade_tick(value, up):
+    """The nearest multiple of half a power of ten at or above (up) or at or below (not up)
+    a value > 0: 2.42 -> 2.5 and 4.6 -> 5 up; 1.37 -> 1 and 0.83 -> 0.8 down."""
     step = 10 ** math.floor(math.log10(value)) / 2
-    return math.ceil(value / step - 1e-9) * step
-
-
-def _tick_below(value):
-    """The last multiple of half a power of ten at or below value > 0 (1.37 -> 1, 0.8 -> 0.5)."""
-    step = 10 ** math.floor(math.log10(value)) / 2
-    return math.floor(value / step + 1e-9) * step
+    return (math.ceil(value / step - 1e-9) if up else math.floor(value / step + 1e-9)) * step
 
 
 class SGDView(SliderView):
@@ -148,11 +143,13 @@ class SGDView(SliderView):
         self.stream = check_rng(rng).spawn(1)[0]
         self.w0 = np.zeros((n_classes, self.X_train.shape[1]))
         initial = self.full_loss(self.w0)
-        self.tops = (_tick_above(1.05 * initial), _tick_above(2 * initial))   # the loss axis's two tops
+        # the loss axis's two tops, and its bottom
+        self.tops = (_half_decade_tick(1.05 * initial, up=True), _half_decade_tick(2 * initial, up=True))
         self._gd_runs = {}
         reached = self.run_gd(1.0).losses
         reached = reached[np.isfinite(reached)]
-        self.bottom = min(_tick_below(0.9 * reached.min()), 0.8 * self.tops[0]) if reached.min() > 0 else 0.0
+        self.bottom = (min(_half_decade_tick(0.9 * reached.min(), up=False), 0.8 * self.tops[0])
+                       if reached.min() > 0 else 0.0)
         super().__init__(2, figsize, dpi)
         self.ax_step, self.ax_seen = self.axes
         self.lines = {}
