@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The core: the unit tests of every maths module, the data and the plots (a few seconds).
 # They cover each module's public functions; the property, bad-input and fault tables run
 # the same functions again on more inputs and stay in the main run only (they take most of
@@ -81,6 +81,6 @@ def test_the_helpers_work_without_a_network():
 @pytest.mark.slow
 def test_the_unit_tests_pass_without_a_network():
     result = run_offline(sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
-                         "-q", "-x", *(f"tests/{name}" for name in CORE))
+                         "-q", "-x", *(f"tests/unit/{name}" for name in CORE))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and " skipped" not in result.stdout

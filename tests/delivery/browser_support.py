@@ -3,10 +3,10 @@ JupyterLab page helpers, the live deck (jupyterlab-slideshow) driven with the pr
 keys, and a slider "oracle" that computes in plain Python what every slider's readout
 must say after a given move.
 
-Used by tests/test_browser.py and tests/test_slides.py. Nothing here touches the
+Used by tests/delivery/test_browser.py and tests/delivery/test_slides.py. Nothing here touches the
 notebooks in notebooks/: the browser test copies them into a temporary folder first.
 
-Run as a script, ``python tests/browser_support.py oracle NOTEBOOK`` prints the oracle's
+Run as a script, ``python tests/delivery/browser_support.py oracle NOTEBOOK`` prints the oracle's
 plan as JSON (the browser test runs it in a subprocess so that the notebook's code runs
 in a fresh interpreter, the way a kernel would run it).
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -418,7 +418,7 @@ def walk_deck(page, key="PageDown", key_after_slider="Space", max_presses=200, s
 # --------------------------------------------------------------------------- the oracle
 
 def start_oracle(notebook, presses=2):
-    """Start `python tests/browser_support.py oracle NOTEBOOK` (see _oracle_main); returns the Popen."""
+    """Start `python tests/delivery/browser_support.py oracle NOTEBOOK` (see _oracle_main); returns the Popen."""
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
     return subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "oracle", str(notebook),
                              str(presses)], cwd=str(Path(notebook).parent), env=env,
@@ -552,4 +552,4 @@ if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "oracle":
         _oracle_main(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 2)
     else:
-        sys.exit("usage: python tests/browser_support.py oracle NOTEBOOK [PRESSES]")
+        sys.exit("usage: python tests/delivery/browser_support.py oracle NOTEBOOK [PRESSES]")

@@ -2,7 +2,7 @@
 
 No browser: setting a slider's value runs its observer synchronously, so the tests move
 the sliders and compare the readout and the image with what the views compute directly.
-The views themselves are tested without ipywidgets in tests/test_views.py.
+The views themselves are tested without ipywidgets in tests/unit/test_views.py.
 """
 import matplotlib
 import numpy as np

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 # What a build of the package reads (pyproject's readme, license-files, packages, package-dir).
 PACKAGE_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "optim_helpers", "data")
