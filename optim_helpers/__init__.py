@@ -10,33 +10,34 @@ Modules, one concept family each:
 * ``schedules``   learning-rate schedules
 * ``landscapes``  2-D loss landscapes with exact gradients
 * ``plots``       figures; every helper takes ``ax=None`` and returns the Axes
-* ``frames``      projector-sized figures off pyplot, ``ROOM_STYLE``, PNG bytes
-* ``readout``     the one-line text under every slider figure
-* ``views``       slider views: rerun an optimizer for one setting and redraw (matplotlib only)
-* ``classifier_views`` the same for the digit classifier: full-batch GD and SGD
-* ``widgets``     the thin ipywidgets layer: slider panels over the views
+* ``safe_metrics``  loss and accuracy that tolerate weights that blew up (NaN / inf)
+* ``sliders``     what each slider computes for one setting: pure run functions, records
+* ``readout``     the one-line text under every slider figure, from a run record
+* ``frames``      projector-sized figures off pyplot, ``ROOM_STYLE``, ticks, PNG bytes
+* ``slider_figures`` the drawing of a run record (matplotlib only)
+* ``widgets``     the thin ipywidgets layer: controls -> run -> drawing and readout
 
 Importing the package has no side effects: it sets no seed and no plot style. The maths
-modules (and ``readout``) import only NumPy; the modules in ``_LAZY`` (they import
+modules (and ``sliders``, ``readout``) import only NumPy (and threadpoolctl); the modules in ``_LAZY`` (they import
 matplotlib or ipywidgets) load on first use, e.g. ``from optim_helpers import plots``
 or ``optim_helpers.widgets``.
 """
 import importlib
 
-from . import data, gradients, landscapes, losses, optimizers, readout, schedules, updates
+from . import (data, gradients, landscapes, losses, optimizers, readout, safe_metrics, schedules, sliders,
+               updates)
 
 # Modules that import matplotlib or ipywidgets: attribute name -> module, loaded on first use.
 # A new such module is one more line here.
 _LAZY = {
     "plots": ".plots",
     "frames": ".frames",
-    "views": ".views",
-    "classifier_views": ".classifier_views",
+    "slider_figures": ".slider_figures",
     "widgets": ".widgets",
 }
 
-__all__ = ["data", "gradients", "landscapes", "losses", "optimizers", "readout", "schedules",
-           "updates", *_LAZY]
+__all__ = ["data", "gradients", "landscapes", "losses", "optimizers", "readout", "safe_metrics",
+           "schedules", "sliders", "updates", *_LAZY]
 __version__ = "1.0.0"
 
 

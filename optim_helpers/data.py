@@ -33,10 +33,11 @@ DATA_DIR = _shipped_data_dir()
 DIGITS_PATH = DATA_DIR / "digits.npz"
 DIGITS_SHA256 = "dff739c317c3d7a561cd1d11ae22ab4ac7f0557489c9e3935e97bec510d05737"
 DIGITS_SPLIT = (1200, 300, 297)
-# The fixed split, a read-only constant: the shuffle np.random.default_rng(0).permutation(1797)
-# of the images; its first 1,200 are training, the next 300 validation, the last 297 test.
-DIGITS_ORDER = np.random.default_rng(0).permutation(sum(DIGITS_SPLIT))
-DIGITS_ORDER.flags.writeable = False
+# The fixed split ships with the data, so it is the same on every NumPy: digits_order.npy
+# holds the 1,797 image indices in order; its first 1,200 are training, the next 300
+# validation, the last 297 test (data/README.md says how the file was made).
+DIGITS_ORDER_PATH = DATA_DIR / "digits_order.npy"
+DIGITS_ORDER_SHA256 = "9d13321b1b53b951c07c618f97dc106cccdb0cb8dba016f0744945aef16ba177"
 
 
 @dataclass
@@ -103,6 +104,29 @@ def preprocess(train, *others, scale=1.0):
     return (mean, *out)
 
 
+def _verified_bytes(source, expected, name="path", what="digits file"):
+    """The bytes of ``source`` if their SHA-256 is ``expected``; ValueError naming ``name`` if not."""
+    raw = source.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != expected:
+        raise ValueError(f"{name}: {source} has SHA-256 {digest}, expected {expected}: "
+                         f"the file is corrupted or not the shipped {what} (restore it with git)")
+    return raw
+
+
+def digits_order():
+    """The shipped split of the digits: (1797,) int64 image indices, a read-only array.
+
+    The first 1,200 are the training images, the next 300 validation, the last 297 test.
+    Read from data/digits_order.npy after checking its SHA-256 (DIGITS_ORDER_SHA256), so
+    the split never depends on a random generator's stream.
+    """
+    raw = _verified_bytes(DIGITS_ORDER_PATH, DIGITS_ORDER_SHA256, what="split file")
+    order = np.load(io.BytesIO(raw), allow_pickle=False).astype(np.int64)
+    order.flags.writeable = False
+    return order
+
+
 def load_digits(path=None):
     """The UCI handwritten digits shipped with the package, split 1200/300/297.
 
@@ -110,24 +134,21 @@ def load_digits(path=None):
 
     1,797 images of 8 x 8 pixels with values 0..16, classes 0-9. ``path``: None for the
     shipped file (data/digits.npz), or the path of a copy of it. The file's SHA-256 is
-    checked first; it is read with allow_pickle=False. The split is fixed (DIGITS_ORDER),
-    so every call returns the same arrays; pixels are scaled to [0, 1] by /16, centred on
-    the training mean, and a bias column is appended, so X_* is (N, 65).
+    checked first; it is read with allow_pickle=False. The split is the one shipped with
+    the data (digits_order()), so every call on every NumPy returns the same arrays; pixels
+    are scaled to [0, 1] by /16, centred on the training mean, and a bias column is
+    appended, so X_* is (N, 65).
     Returns a Dataset; images_* are the raw (N, 8, 8) uint8 images.
     """
     source = DIGITS_PATH if path is None else _file_path(path, what="digits file")
-    raw = source.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    if digest != DIGITS_SHA256:
-        raise ValueError(f"path: {source} has SHA-256 {digest}, expected {DIGITS_SHA256}: "
-                         "the file is corrupted or not the shipped one (restore it with git)")
+    raw = _verified_bytes(source, DIGITS_SHA256)
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
             images, labels = npz["X"], npz["y"]
     except Exception as err:          # e.g. an object array, which would need pickle
         raise ValueError(f"path: {source} could not be read as the digits file: {err}") from err
     n_train, n_val, _ = DIGITS_SPLIT
-    parts = np.split(DIGITS_ORDER, [n_train, n_train + n_val])
+    parts = np.split(digits_order(), [n_train, n_train + n_val])
     mean, *X = preprocess(*(images[p] for p in parts), scale=16.0)
     ys = [labels[p].astype(np.int64) for p in parts]
     imgs = [images[p].reshape(-1, 8, 8) for p in parts]

@@ -13,13 +13,13 @@ a local ``rc_context``.
   registered with pyplot (so nothing leaks into a notebook's output);
 * ``figure_png(fig)`` -> PNG bytes of the figure at its own dpi;
 * ``plain_log_axis(ax, "y")``: a log axis whose ticks read 0.2, 1, 5, 1e+08 instead of
-  2x10^-1;
-* ``FrameCache``: a bounded least-recently-used store of frames already shown.
+  2x10^-1; ``nice_tick`` rounds a value to a tick of a ladder (1-2-5, or half decades),
+  ``fit_log_y`` sets a log axis's limits to such ticks, ``log_floor`` readies values for it;
+* ``BlitRenderer``: frames of a figure whose static parts are drawn once.
 """
 import math
 import struct
 import zlib
-from collections import OrderedDict
 
 import matplotlib
 import numpy as np
@@ -29,7 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, LogLocator
 
-from ._checks import check_int
+from ._checks import as_float_array, check_int, check_positive
 
 # Colour-blind-safe colours, in the order the curves of a figure use them: blue, orange
 # and black first (never orange beside red), then Okabe and Ito's bluish green, reddish
@@ -162,6 +162,47 @@ def plain_log_axis(ax, which="y"):
     return ax
 
 
+LADDER_125 = (1, 2, 5)                                    # 0.1, 0.2, 0.5, 1, 2, 5, 10, ...
+HALF_DECADES = tuple(k / 2 for k in range(2, 20))        # 1, 1.5, 2, ..., 9.5: multiples of 10^e / 2
+
+
+def nice_tick(value, up, mantissas=LADDER_125):
+    """The nearest tick at or above (up) or at or below (not up) a value > 0, the ticks
+    being m * 10**e for m in mantissas (sorted, in [1, 10)). The 1-2-5 ladder:
+    3.2 -> 5 up, 2 down; HALF_DECADES: 2.42 -> 2.5 up, 0.83 -> 0.8 down."""
+    value = check_positive("value", value)
+    if not isinstance(up, bool):
+        raise TypeError(f"up must be True or False, got {type(up).__name__}")
+    exponent = math.floor(math.log10(value))
+    ticks = [m * 10.0 ** e for e in (exponent - 1, exponent, exponent + 1) for m in mantissas]
+    if up:
+        return min(t for t in ticks if t >= value * (1 - 1e-9))
+    return max(t for t in ticks if t <= value * (1 + 1e-9))
+
+
+def log_floor(values, floor=1e-8):
+    """Values for a log-scale plot: non-finite ones NaN (left out), tiny ones raised to floor.
+    Returns a new float array; values is not changed."""
+    values = as_float_array("values", values, finite=False, allow_empty=True).copy()
+    floor = check_positive("floor", floor)
+    values[~np.isfinite(values)] = np.nan
+    return np.maximum(values, floor, where=np.isfinite(values), out=values)
+
+
+def fit_log_y(ax, values, floor=1e-8):
+    """Set a log axis's y limits to the 1-2-5 ticks around the finite values (raised to
+    floor), with 5 % to spare: moving a slider changes them only when a curve crosses a
+    tick, so the axis stays readable. Returns the Axes."""
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+    values = log_floor(values, floor)
+    values = values[np.isfinite(values)]
+    if len(values):
+        low, high = nice_tick(values.min() / 1.05, up=False), nice_tick(values.max() * 1.05, up=True)
+        ax.set_ylim(low, high if high > low else nice_tick(low * 1.5, up=True))
+    return ax
+
+
 class BlitRenderer:
     """Render a figure whose static parts are drawn once, as matplotlib's blitting does
     on screen: a frame restores a stored background and redraws only what changed.
@@ -216,35 +257,3 @@ class BlitRenderer:
         for artist in self.dynamic:
             self.fig.draw_artist(artist)
         return rgba_png(canvas.buffer_rgba(), compress_level)
-
-
-class FrameCache:
-    """Frames a slider has already shown, keyed by its control values; least recently used goes first.
-
-    ``get(key)`` -> the stored frame or None; ``put(key, frame)`` stores it and drops the
-    oldest entries beyond ``maxsize``. A frame is whatever the caller stores (a slider
-    panel stores its view, its result dict and the PNG bytes). maxsize 0 stores nothing.
-    """
-
-    def __init__(self, maxsize=64):
-        self.maxsize = check_int("maxsize", maxsize, 0)
-        self._frames = OrderedDict()
-
-    def __len__(self):
-        return len(self._frames)
-
-    def get(self, key):
-        """The frame stored under key (and mark it recently used), or None."""
-        frame = self._frames.get(key)
-        if frame is not None:
-            self._frames.move_to_end(key)
-        return frame
-
-    def put(self, key, frame):
-        """Store frame under key; return frame."""
-        if self.maxsize:
-            self._frames[key] = frame
-            self._frames.move_to_end(key)
-            while len(self._frames) > self.maxsize:
-                self._frames.popitem(last=False)
-        return frame

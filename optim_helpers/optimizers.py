@@ -7,7 +7,12 @@ They share one contract: the function to minimize is passed in, nothing is read 
 globals, the caller's arrays are never changed, randomness comes from a required keyword
 argument ``rng``, a numpy Generator (``np.random.default_rng(seed)``), and the result
 records the whole run. An exception raised inside the function passed in reaches the
-caller unchanged.
+caller unchanged. Both descents take the same conventions: the function, the starting
+point (and for SGD the data), the learning rate and the length of the run by position or
+keyword; every other setting by keyword only; ``keep_path=True`` records every w (pass
+``keep_path=False`` for long runs whose path you do not need: it costs one copy of w per
+step). The learning rate is ``lr`` alone, a number or a schedule: a ``learning_rate`` in
+``config`` is refused (ValueError naming ``config``) rather than silently overridden.
 Divergence is an outcome, not a crash: a run whose loss stops being finite or grows
 above ``max_loss`` ends with ``status == "diverged"`` and no overflow warnings.
 """
@@ -128,16 +133,18 @@ def random_local_search(loss_fn, w0, n_tries=1000, step_size=1e-3, *, rng, keep_
     return SearchResult(w, float(best_loss), losses, tries)
 
 
-def gradient_descent(loss_grad_fn, w0, lr, n_steps=100, update=sgd_update, config=None,
+def gradient_descent(loss_grad_fn, w0, lr, n_steps=100, *, update=sgd_update, config=None,
                      tol=0.0, max_loss=1e8, keep_path=True):
     """Full-batch gradient descent: w_{k+1} = w_k - lr * grad L(w_k), for n_steps steps.
 
     Inputs: loss_grad_fn (w -> (loss, grad with w's shape)); w0 (any shape); lr a
     number > 0 or a schedule k -> lr (optim_helpers.schedules); n_steps >= 0;
-    update, a rule from optim_helpers.updates (default: the vanilla step), with
-    ``config`` its extra settings; tol >= 0: stop ("converged") when the gradient's
-    norm is at most tol; max_loss: a loss above it, or not finite, means "diverged".
-    Returns a History with losses of shape (steps + 1,): the loss at w_0 ... w_last.
+    keyword-only: update, a rule from optim_helpers.updates (default: the vanilla step),
+    with ``config`` its settings other than the learning rate (which is ``lr``); tol >= 0:
+    stop ("converged") when the gradient's norm is at most tol; max_loss: a loss above it,
+    or not finite, means "diverged"; keep_path: record every w in ``path``.
+    Returns a History with losses of shape (steps + 1,): the loss at w_0 ... w_last,
+    and path (steps + 1, *w0.shape) or None.
     """
     w = as_float_array("w0", w0).copy()
     schedule = as_schedule(lr)
@@ -180,7 +187,7 @@ def gradient_descent(loss_grad_fn, w0, lr, n_steps=100, update=sgd_update, confi
 
 
 def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, *, rng,
-        update=sgd_update, config=None, max_loss=1e8, keep_path=False, eval_fn=None,
+        update=sgd_update, config=None, max_loss=1e8, keep_path=True, eval_fn=None,
         eval_every=None):
     """Minibatch stochastic gradient descent, the deck's loop and Goodfellow's Algorithm 8.1.
 
@@ -191,11 +198,12 @@ def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, *, 
 
     Inputs: loss_grad_fn (w, X_batch, y_batch) -> (loss, grad); w0 (any shape);
     X (N, D) real numbers; y (N,) integer labels >= 0; lr a number > 0 or a schedule;
-    1 <= batch_size <= N; exactly one of n_epochs >= 1 or n_steps >= 1; rng a numpy
-    Generator (required, keyword-only); update/config as in
+    1 <= batch_size <= N; exactly one of n_epochs >= 1 or n_steps >= 1; keyword-only:
+    rng a numpy Generator (required); update, config, max_loss and keep_path as in
     gradient_descent; eval_fn (w -> number), called every eval_every steps and at the
     end (e.g. the full training loss), its time not counted in ``seconds``.
-    Returns a History with losses of shape (steps,), the minibatch loss of each step.
+    Returns a History with losses of shape (steps,), the minibatch loss of each step,
+    and path (steps, *w0.shape) or None: the w each minibatch loss was computed at.
     """
     rng = check_rng(rng)
     w = as_float_array("w0", w0).copy()
@@ -252,10 +260,17 @@ def sgd(loss_grad_fn, w0, X, y, lr, batch_size, n_epochs=None, n_steps=None, *, 
 
 
 def _check_update(update, config):
-    """Check an update rule and its settings; return a fresh dict of the settings."""
+    """Check an update rule and its settings; return a fresh dict of the settings.
+
+    The learning rate comes from ``lr`` only: a config that sets one too is refused,
+    since the optimizer would otherwise override it without a word.
+    """
     check_callable("update", update)
     if config is not None and not isinstance(config, dict):
         raise TypeError(f"config must be a dict of the update rule's settings, got {type(config).__name__}")
+    if config and "learning_rate" in config:
+        raise ValueError(f"config must not set 'learning_rate' (got {config['learning_rate']!r}): "
+                         "pass the learning rate as lr, a number or a schedule")
     return dict(config or {})
 
 

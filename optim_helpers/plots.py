@@ -19,7 +19,7 @@ ROOM_STYLE = _ROOM_STYLE
 
 def _axes(ax, **subplot_kw):
     """ax itself, or the Axes of a new pyplot figure (pyplot is imported only then, so the
-    slider views, which draw into their own figures, never load it)."""
+    slider figures, which draw into their own figures, never load it)."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt

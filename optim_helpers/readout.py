@@ -1,7 +1,8 @@
-"""The one-line text under every slider figure, written from an update's result dict.
+"""The one-line text under every slider figure, written from a run record.
 
 Introduced in 03_gradient_descent.ipynb. The browser tests compare this text, character
-for character, with what the slider shows, so its format is part of the contract.
+for character, with what the slider shows (live and without a kernel), so its format is
+part of the contract. Imports nothing but the standard library.
 """
 import math
 import numbers
@@ -17,31 +18,32 @@ def format_loss(value):
     return f"{value:.3e}" if abs(value) >= 1e4 else f"{value:.4f}"
 
 
-def format_readout(result):
-    """The one-line text shown under every slider figure, from an update's result dict.
+def format_readout(run):
+    """The one-line text shown under every slider figure, from a run record of
+    ``optim_helpers.sliders`` (LandscapeRun, ClassifierRun or SGDRun).
 
-    Format (fields in this order, those in brackets only when the dict has the key)::
+    Format (fields in this order; those in brackets only when the record has them)::
 
         lr = {lr:.3g}[ | batch = {batch_size}] | status: {status} | final loss: {final_loss}
         [ | val acc: {val_acc:.3f}][ | steps: {n_steps}]
 
-    joined on one line, where final_loss is printed by ``format_loss`` and
-    ``steps`` appears only for landscape results (those without ``val_acc``). Example:
+    joined on one line, where final_loss is printed by ``format_loss`` (a diverged run's
+    is inf, so it reads "final loss: inf" on every slider) and ``steps`` appears only
+    for records without ``val_acc`` (the landscapes). Example:
     ``lr = 0.0316 | status: max_steps | final loss: 0.2934 | val acc: 0.956``.
     """
-    if not isinstance(result, dict):
-        raise TypeError(f"result must be a dict (an update's result), got {type(result).__name__}")
-    for key in ("lr", "status", "final_loss"):
-        if key not in result:
-            raise ValueError(f"result must have the key {key!r}, got keys {sorted(result)}")
-    parts = [f"lr = {float(result['lr']):.3g}"]
-    if "batch_size" in result:
-        parts.append(f"batch = {int(result['batch_size'])}")
-    parts.append(f"status: {result['status']}")
-    parts.append(f"final loss: {format_loss(result['final_loss'])}")
-    if "val_acc" in result:
-        acc = float(result["val_acc"])
+    for name in ("lr", "status", "final_loss"):
+        if not hasattr(run, name):
+            raise TypeError(f"run must be a run record of optim_helpers.sliders (with lr, status "
+                            f"and final_loss), got {type(run).__name__}")
+    parts = [f"lr = {float(run.lr):.3g}"]
+    if hasattr(run, "batch_size"):
+        parts.append(f"batch = {int(run.batch_size)}")
+    parts.append(f"status: {run.status}")
+    parts.append(f"final loss: {format_loss(run.final_loss)}")
+    if hasattr(run, "val_acc"):
+        acc = float(run.val_acc)
         parts.append("val acc: nan" if math.isnan(acc) else f"val acc: {acc:.3f}")
-    elif "n_steps" in result:
-        parts.append(f"steps: {int(result['n_steps'])}")
+    elif hasattr(run, "n_steps"):
+        parts.append(f"steps: {int(run.n_steps)}")
     return " | ".join(parts)

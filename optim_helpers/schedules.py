@@ -41,9 +41,15 @@ def constant(lr0):
 
 def step_decay(lr0, drop=0.5, every=100):
     """lr(k) = lr0 * drop ** (k // every): multiply by ``drop`` every ``every`` steps
-    (never below LR_FLOOR)."""
+    (never below LR_FLOOR).
+
+    ``drop`` is a fraction, 0 < drop < 1: a "decay" by 1 or more would keep the rate or
+    grow it without bound, so it is refused (ValueError naming ``drop``).
+    """
     lr0 = check_positive("lr0", lr0)
     drop = check_positive("drop", drop)
+    if drop >= 1.0:
+        raise ValueError(f"drop must be a fraction with 0 < drop < 1, got {drop}")
     every = check_int("every", every, 1)
     return lambda k: max(lr0 * drop ** (_step(k) // every), LR_FLOOR)
 

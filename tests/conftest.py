@@ -1,7 +1,9 @@
-"""Fixtures shared by the unit tests: the digits, small problems, and figure clean-up.
+"""Fixtures shared by the tests: the digits, small problems, figure clean-up, and
+``require``, which decides whether a part that cannot run here skips or fails.
 
 One place for what several test files use, so that "small" means the same thing in each.
 """
+import os
 import sys
 from collections import namedtuple
 
@@ -11,6 +13,33 @@ import pytest
 from optim_helpers.data import load_digits
 
 Small = namedtuple("Small", "X_train y_train X_val y_val")
+
+
+def on_ci():
+    """True where the CI script runs: the environment variable CI is set (and not 0/false/no)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_part(condition, reason):
+    """Go on if ``condition`` holds; otherwise skip with ``reason``, or fail under CI.
+
+    For the parts that need something this machine may lack (Chromium, npm, another
+    Python, a network namespace): locally they skip and say why; under CI (.ci/run sets
+    CI=1) a required part that cannot run fails loudly, so the suite cannot go green by
+    skipping.
+    """
+    if condition:
+        return
+    if on_ci():
+        pytest.fail(f"required under CI, and it cannot run here: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def require():
+    """``require(condition, reason)``: see require_part. Session-scoped, so fixtures of any
+    scope can use it: ``def browser(require): require(have_chromium, "no chromium at ...")``."""
+    return require_part
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ Two parts:
    test marker on a slide, shown code <= 12 lines of <= 80 characters, <= 60 words of
    prose per slide, at most one figure and two fragments per slide, speaker notes on every
    slide, and the deck's shape: title, agenda, ..., summary, at most one closing exercises
-   slide. `static_problems(path)` returns them as text; tests/test_slides.py runs it.
+   slide. `static_problems(path)` returns them as text; tests/delivery/test_slides.py runs it.
 2. The measurement: builds stale decks (tools/build_slides.py), opens each one from
    file:// in headless Chromium (Debian's /usr/bin/chromium through Playwright) with
    every non-file request aborted, at 1280x720 and 1920x1080, visits every slide and

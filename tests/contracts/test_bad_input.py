@@ -25,7 +25,7 @@ import pytest
 
 import optim_helpers
 from optim_helpers import (data, frames, gradients, landscapes, losses, optimizers, plots,
-                           schedules, updates, widgets)
+                           readout, safe_metrics, schedules, sliders, updates, widgets)
 from optim_helpers.landscapes import BOWL, MOUNTAIN
 
 matplotlib.use("Agg")
@@ -99,10 +99,11 @@ KINDS = {
     "count < 1": ValueError, "negative count": ValueError, "batch size 0": ValueError,
     "batch size > N": ValueError, "both or neither": ValueError, "out of range": ValueError,
     "unknown name": ValueError, "wrong shape spec": ValueError, "bad step number": ValueError,
-    "missing setting": ValueError, "missing key": ValueError, "missing file": ValueError,
+    "missing setting": ValueError, "missing file": ValueError,
     "no finite point": ValueError, "loss returns a vector": ValueError,
     "loss returns NaN": ValueError, "gradient shape off by one": ValueError,
-    "schedule gives a bad lr": ValueError,
+    "schedule gives a bad lr": ValueError, "learning rate in config": ValueError,
+    "lr off the grid": ValueError,
     # the type is wrong: TypeError
     "wrong type": TypeError, "string dtype": TypeError, "object dtype": TypeError,
     "complex dtype": TypeError, "float labels": TypeError, "bool labels": TypeError,
@@ -160,7 +161,8 @@ bad("empty array", "X", losses.predict, W, X[:0])
 bad("shape off by one", "X", losses.predict, W, X[:, :-1])
 # the NaN-safe metrics of the sliders: a diverged W gives NaN/inf, bad data is still refused
 PATH = np.stack([W, 2 * W])                                 # (n, C, D), like History.path
-for f in (losses.path_accuracies, losses.softmax_path_metrics):
+SM = safe_metrics
+for f in (SM.path_accuracies, SM.softmax_path_metrics):
     bad("wrong ndim", "path", f, W, X, Y)
     bad("string dtype", "path", f, np.array([STR_ARRAY]), X, Y)
     bad("shape off by one", "X", f, PATH, X[:, :-1], Y)
@@ -168,15 +170,15 @@ for f in (losses.path_accuracies, losses.softmax_path_metrics):
     bad("shape off by one", "y", f, PATH, X, Y[:-1])
     bad("float labels", "y", f, PATH, X, Y.astype(float))
     bad("label out of range", "y", f, PATH, X, np.where(Y == 2, 3, Y))
-for f in (losses.accuracy_or_nan, losses.softmax_loss_or_inf):
+for f in (SM.accuracy_or_nan, SM.softmax_loss_or_inf):
     bad("wrong ndim", "W", f, W[0], X, Y)
     bad("string dtype", "W", f, STR_ARRAY, X, Y)
     bad("shape off by one", "y", f, W, X, Y[:-1])
     bad("float labels", "y", f, W, X, Y.astype(float))
     bad("NaN", "X", f, W, with_nan(X), Y)
-for f in (losses.softmax_path_metrics, losses.softmax_loss_or_inf):
-    bad("negative number", "reg", f, PATH if f is losses.softmax_path_metrics else W, X, Y, reg=-1.0)
-    bad("wrong type", "reg", f, PATH if f is losses.softmax_path_metrics else W, X, Y, reg="0.1")
+for f in (SM.softmax_path_metrics, SM.softmax_loss_or_inf):
+    bad("negative number", "reg", f, PATH if f is SM.softmax_path_metrics else W, X, Y, reg=-1.0)
+    bad("wrong type", "reg", f, PATH if f is SM.softmax_path_metrics else W, X, Y, reg="0.1")
 
 # ----------------------------------------------------------------------------- gradients
 bad("not callable", "f", gradients.numerical_gradient, "quad", W)
@@ -255,6 +257,9 @@ bad("not callable", "update", GD, quad_grad, W, 0.1, update="adam")
 bad("loss returns no pair", "update", GD, quad_grad, W, 0.1, update=lambda w, dw, config: w)
 bad("shape off by one", "update", GD, quad_grad, W, 0.1, update=lambda w, dw, config: (w[:, :-1], config))
 bad("wrong type", "config", GD, quad_grad, W, 0.1, config=[("momentum", 0.9)])
+bad("learning rate in config", "config", GD, quad_grad, W, 0.1, config={"learning_rate": 0.5})
+bad("learning rate in config", "config", GD, quad_grad, W, 0.1, update=updates.momentum_update,
+    config={"momentum": 0.9, "learning_rate": 0.1})
 bad("negative number", "tol", GD, quad_grad, W, 0.1, tol=-1.0)
 bad("non-finite number", "max_loss", GD, quad_grad, W, 0.1, max_loss=np.inf)
 SGD = optimizers.sgd
@@ -265,6 +270,8 @@ bad("batch size > N", "batch_size", SGD, batch_loss_grad, W0, X, Y, 0.1, 9, n_st
 bad("non-integer count", "batch_size", SGD, batch_loss_grad, W0, X, Y, 0.1, 2.0, n_steps=3, rng=R(0))
 bad("non-positive lr", "lr", SGD, batch_loss_grad, W0, X, Y, 0.0, 2, n_steps=3, rng=R(0))
 bad("non-finite lr", "lr", SGD, batch_loss_grad, W0, X, Y, np.inf, 2, n_steps=3, rng=R(0))
+bad("non-finite lr", "lr", SGD, batch_loss_grad, W0, X, Y, np.nan, 2, n_steps=3, rng=R(0))
+bad("wrong type", "lr", SGD, batch_loss_grad, W0, X, Y, "0.1", 2, n_steps=3, rng=R(0))
 bad("count < 1", "n_epochs", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_epochs=0, rng=R(0))
 bad("count < 1", "n_steps", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=0, rng=R(0))
 bad("both or neither", "n_epochs", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, rng=R(0))
@@ -280,6 +287,7 @@ bad("empty array", "X", SGD, accept_anything, W0, X[:0], Y[:0], 0.1, 1, n_steps=
 bad("0-d array", "X", SGD, accept_anything, W0, ZERO_D, Y[:1], 0.1, 1, n_steps=3, rng=R(0))
 bad("wrong ndim", "X", SGD, accept_anything, W0, X[0], Y, 0.1, 1, n_steps=3, rng=R(0))
 bad("string dtype", "X", SGD, accept_anything, W0, X.astype(str), Y, 0.1, 2, n_steps=3, rng=R(0))
+bad("complex dtype", "X", SGD, accept_anything, W0, X.astype(complex), Y, 0.1, 2, n_steps=3, rng=R(0))
 bad("NaN", "X", SGD, accept_anything, W0, with_nan(X), Y, 0.1, 2, n_steps=3, rng=R(0))
 bad("not callable", "eval_fn", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=3, rng=R(0), eval_fn=1)
 bad("loss returns a vector", "eval_fn", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=3, rng=R(0),
@@ -290,6 +298,8 @@ bad("gradient shape off by one", "loss_grad_fn", SGD, lambda w, Xb, yb: pair_wro
     0.1, 2, n_steps=3, rng=R(0))
 bad("not callable", "update", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=3, rng=R(0), update=None)
 bad("wrong type", "config", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=3, rng=R(0), config=0.9)
+bad("learning rate in config", "config", SGD, batch_loss_grad, W0, X, Y, 0.1, 2, n_steps=3, rng=R(0),
+    config={"learning_rate": 0.5})
 
 # ----------------------------------------------------------------------------- updates
 for rule in (updates.sgd_update, updates.momentum_update, updates.adam_update):
@@ -327,6 +337,8 @@ for make, extra in [(schedules.constant, ()), (schedules.step_decay, ()),
     for k in ("3", None, True):
         bad("wrong type", "k", make(0.1, *extra), k)
 bad("non-positive number", "drop", schedules.step_decay, 0.1, drop=0.0)
+bad("out of range", "drop", schedules.step_decay, 0.1, drop=1.0)      # no decay at all
+bad("out of range", "drop", schedules.step_decay, 0.1, drop=2.0)      # a rate that grows
 bad("count < 1", "every", schedules.step_decay, 0.1, every=0)
 bad("non-integer count", "every", schedules.step_decay, 0.1, every=10.0)
 bad("non-positive number", "decay", schedules.inverse_time, 0.1, decay=-1.0)
@@ -406,11 +418,11 @@ bad("missing file", "path", data.sha256, "no/such/file")
 bad("wrong type", "path", data.sha256, None)
 bad("missing file", "root", data.load_cifar10, "no/such/folder")
 
-# ----------------------------------------------------------------------------- widgets
+# ----------------------------------------------------------------------------- the slider layer
 _XS, _YS = X, Y
-bad("wrong type", "value", widgets.format_loss, "abc")
-bad("wrong type", "fig", widgets.figure_png, None)
-bad("missing key", "result", widgets.format_readout, {"lr": 0.1, "status": "max_steps"})
+bad("wrong type", "value", readout.format_loss, "abc")
+bad("wrong type", "run", readout.format_readout, {"lr": 0.1, "status": "max_steps"})
+bad("wrong type", "fig", frames.figure_png, None)
 bad("count < 1", "ncols", frames.new_figure, 0)
 bad("non-integer count", "ncols", frames.new_figure, 2.0)
 bad("out of range", "compress_level", frames.figure_png, matplotlib.figure.Figure(), compress_level=10)
@@ -422,47 +434,58 @@ bad("wrong type", "rgba", frames.rgba_png, np.zeros((4, 4, 4)))
 bad("string dtype", "rgba", frames.rgba_png, np.full((4, 4, 4), "a"))
 bad("unknown name", "which", frames.plain_log_axis, matplotlib.figure.Figure().subplots(), which="z")
 bad("wrong type", "ax", frames.plain_log_axis, None)
-bad("unknown name", "name", widgets.LandscapeLRView, "volcano")
-bad("count < 1", "n_steps", widgets.LandscapeLRView, "bowl", n_steps=0)
-bad("shape off by one", "start", widgets.LandscapeLRView, "bowl", start=(1.0, 2.0, 3.0))
-bad("count < 1", "n_steps", widgets.ClassifierLRView, _XS, _YS, _XS, _YS, n_steps=0)
-bad("negative number", "reg", widgets.ClassifierLRView, _XS, _YS, _XS, _YS, reg=-1.0)
-bad("NaN", "X_train", widgets.ClassifierLRView, with_nan(_XS), _YS, _XS, _YS)
-bad("shape off by one", "X_val", widgets.ClassifierLRView, _XS, _YS, _XS[:, :-1], _YS)
-bad("float labels", "y_train", widgets.ClassifierLRView, _XS, _YS.astype(float), _XS, _YS)
-bad("negative label", "y_val", widgets.SGDView, _XS, _YS, _XS, -_YS, rng=R(0))
-bad("count < 1", "eval_every", widgets.SGDView, _XS, _YS, _XS, _YS, eval_every=0, rng=R(0))
-bad("missing rng", "rng", widgets.SGDView, _XS, _YS, _XS, _YS)
-bad("non-Generator rng", "rng", widgets.SGDView, _XS, _YS, _XS, _YS, rng=0)
-bad("out of range", "lr", widgets.lr_slider_landscape, "bowl", lr=100.0, lr_max=30.0)
-bad("out of range", "lr_min", widgets.lr_slider_landscape, "bowl", lr=0.1, lr_min=1.0, lr_max=0.5)
+bad("non-positive number", "value", frames.nice_tick, 0.0, True)
+bad("wrong type", "value", frames.nice_tick, "3", True)
+bad("wrong type", "up", frames.nice_tick, 3.0, 1)
+bad("wrong type", "values", frames.log_floor, ["a", "b"])
+bad("non-positive number", "floor", frames.log_floor, [1.0], floor=0.0)
+bad("wrong type", "ax", frames.fit_log_y, None, [1.0, 2.0])
+bad("wrong type", "values", frames.fit_log_y, matplotlib.figure.Figure().subplots(), "loss")
+bad("non-positive lr", "lr", sliders.snap_lr, 0.0)
+bad("wrong type", "lr", sliders.snap_lr, "0.1")
+bad("lr off the grid", "lr", sliders.snap_lr, 0.3)          # the grid has 0.237 and 0.316
+bad("lr off the grid", "lr_max", sliders.lr_grid, 0.1, 30.0)
+bad("out of range", "lr_min", sliders.lr_grid, 1.0, 0.1)
+bad("negative count", "maxsize", sliders.SettingCache, -1)
+bad("non-integer count", "maxsize", sliders.SettingCache, 2.0)
+bad("unknown name", "name", sliders.landscape_run, "volcano", 0.1)
+bad("non-positive lr", "lr", sliders.landscape_run, "bowl", 0.0)
+bad("count < 1", "n_steps", sliders.landscape_run, "bowl", 0.1, n_steps=0)
+bad("shape off by one", "start", sliders.landscape_run, "bowl", 0.1, start=(1.0, 2.0, 3.0))
+bad("NaN", "X_train", sliders.classifier_setup, with_nan(_XS), _YS, _XS, _YS)
+bad("shape off by one", "X_val", sliders.classifier_setup, _XS, _YS, _XS[:, :-1], _YS)
+bad("float labels", "y_train", sliders.classifier_setup, _XS, _YS.astype(float), _XS, _YS)
+bad("negative label", "y_val", sliders.classifier_setup, _XS, _YS, _XS, -_YS)
+bad("negative number", "reg", sliders.classifier_setup, _XS, _YS, _XS, _YS, reg=-1.0)
+bad("count < 1", "n_steps", sliders.classifier_setup, _XS, _YS, _XS, _YS, n_steps=0)
+bad("missing rng", "rng", sliders.sgd_setup, _XS, _YS, _XS, _YS)
+bad("non-Generator rng", "rng", sliders.sgd_setup, _XS, _YS, _XS, _YS, rng=0)
+bad("count < 1", "eval_every", sliders.sgd_setup, _XS, _YS, _XS, _YS, eval_every=0, rng=R(0))
+_CLF = sliders.classifier_setup(_XS, _YS, _XS, _YS, n_steps=3)
+_SGD = sliders.sgd_setup(_XS, _YS, _XS, _YS, n_steps=3, eval_every=1, rng=R(0))
+bad("non-positive lr", "lr", sliders.classifier_run, _CLF, 0.0)
+bad("wrong type", "lr", sliders.classifier_run, _CLF, "1")
+bad("non-finite lr", "lr", sliders.gd_run, _SGD, np.nan)
+bad("batch size 0", "batch_size", sliders.sgd_run, _SGD, 0.1, 0)
+bad("batch size > N", "batch_size", sliders.sgd_run, _SGD, 0.1, 9)
+bad("non-integer count", "batch_size", sliders.sgd_run, _SGD, 0.1, 2.0)
+bad("non-finite lr", "lr", sliders.sgd_run, _SGD, np.inf, 2)
+bad("missing setting", "setup", sliders.sgd_run, _CLF, 0.1, 2)   # no random stream to replay
+bad("out of range", "lr", widgets.lr_slider, 100.0, 0.001, 31.6)
+bad("out of range", "lr_min", widgets.lr_slider, 0.1, 1.0, 0.562)
+bad("unknown name", "name", widgets.lr_slider_landscape, "volcano")
+bad("count < 1", "n_steps", widgets.lr_slider_landscape, "bowl", n_steps=0)
+bad("shape off by one", "start", widgets.lr_slider_landscape, "bowl", start=(1.0, 2.0, 3.0))
+bad("lr off the grid", "lr", widgets.lr_slider_landscape, "bowl", lr=0.3)
 bad("non-positive lr", "lr", widgets.lr_slider_classifier, _XS, _YS, _XS, _YS, lr=0.0)
-bad("batch size > N", "batch_size", widgets.sgd_sliders, _XS, _YS, _XS, _YS, batch_size=16, rng=R(0))
+bad("NaN", "X_train", widgets.lr_slider_classifier, with_nan(_XS), _YS, _XS, _YS)
+bad("out of range", "batch_size", widgets.batch_size_slider, 3, 8)
+bad("count < 1", "batch_sizes", widgets.batch_size_slider, 1, 8, batch_sizes=(0, 1))
+bad("out of range", "batch_size", widgets.sgd_sliders, _XS, _YS, _XS, _YS, batch_size=16, rng=R(0))
 bad("non-finite number", "lr_max", widgets.sgd_sliders, _XS, _YS, _XS, _YS, batch_size=4,
     lr_max=np.inf, rng=R(0))
 bad("missing rng", "rng", widgets.sgd_sliders, _XS, _YS, _XS, _YS, batch_size=4)
-
-
-def _view_method(cls, method, *args, **kwargs):
-    """A bound view method built on valid data, for the rows below."""
-    def call(*update_args):
-        view = cls(*args, **kwargs)
-        return getattr(view, method)(*update_args)
-    call.__qualname__ = f"{cls.__name__}.{method}"
-    return call
-
-
-_land_update = _view_method(widgets.LandscapeLRView, "update", "bowl", 5)
-_clf_update = _view_method(widgets.ClassifierLRView, "update", _XS, _YS, _XS, _YS, 0.1, 3)
-_sgd_update = _view_method(widgets.SGDView, "update", _XS, _YS, _XS, _YS, 0.01, 3, 1, rng=R(0))
-bad("non-positive lr", "lr", _land_update, -1.0)
-bad("non-finite lr", "lr", _land_update, np.nan)
-bad("non-positive lr", "lr", _clf_update, 0.0)
-bad("wrong type", "lr", _clf_update, "1")
-bad("batch size 0", "batch_size", _sgd_update, 0.1, 0)
-bad("batch size > N", "batch_size", _sgd_update, 0.1, 9)
-bad("non-integer count", "batch_size", _sgd_update, 0.1, 2.0)
-bad("non-finite lr", "lr", _sgd_update, np.inf, 2)
+bad("non-Generator rng", "rng", widgets.sgd_sliders, _XS, _YS, _XS, _YS, batch_size=4, rng=1)
 
 
 @pytest.mark.parametrize("kind, arg, fn, args, kwargs", CASES)
@@ -556,13 +579,20 @@ def test_every_public_function_is_in_the_table():
         fn = p.values[2]
         module = getattr(fn, "__module__", None)
         covered.add(f"{module}.{getattr(fn, '__name__', '')}")
-    missing = sorted(_public_functions() - covered)
+    # a function without parameters (a context manager like sliders.one_blas_thread) cannot
+    # be given a bad input
+    takes_input = {name for name in _public_functions()
+                   if inspect.signature(_resolve(name)).parameters}
+    missing = sorted(takes_input - covered)
     assert not missing, f"public functions without a bad-input row: {missing}"
     methods = {p.values[2].__qualname__ for p in CASES}
-    for expected in ("Landscape.loss", "Landscape.grad", "Landscape.loss_grad",
-                     "LandscapeLRView", "ClassifierLRView", "SGDView",
-                     "LandscapeLRView.update", "ClassifierLRView.update", "SGDView.update"):
+    for expected in ("Landscape.loss", "Landscape.grad", "Landscape.loss_grad", "SettingCache"):
         assert expected in methods, expected
+
+
+def _resolve(dotted):
+    module, name = dotted.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
 
 
 # ----------------------------------------------------------------------------- no mutation
@@ -606,10 +636,13 @@ def _valid_calls():
     d["gradient_check"] = (gradients.gradient_check, (quad, Wi, Wi.copy()), {"n_checks": 5, "rng": R(0)})
     d["random_search"] = (optimizers.random_search, (quad, (3, 5)), {"n_tries": 5, "rng": R(0)})
     d["random_local_search"] = (optimizers.random_local_search, (quad, Wi), {"n_tries": 5, "rng": R(0)})
+    # the optimizers take the rule's settings and state; the learning rate is their lr
+    rule_cfg = {k: v for k, v in cfg.items() if k != "learning_rate"}
+    adam_state = {k: v for k, v in adam_cfg.items() if k != "learning_rate"}
     d["gradient_descent"] = (optimizers.gradient_descent, (quad_grad, Wi, 0.1),
-                             {"n_steps": 5, "update": updates.momentum_update, "config": cfg})
+                             {"n_steps": 5, "update": updates.momentum_update, "config": rule_cfg})
     d["sgd"] = (optimizers.sgd, (batch_loss_grad, Wi, Xi, Yi, 0.1, 2),
-                {"n_steps": 5, "rng": R(0), "update": updates.adam_update, "config": adam_cfg,
+                {"n_steps": 5, "rng": R(0), "update": updates.adam_update, "config": adam_state,
                  "eval_fn": quad, "eval_every": 2, "keep_path": True})
     d["sgd_update"] = (updates.sgd_update, (Wi, Wi.copy(), {"learning_rate": 0.1}), {})
     d["momentum_update"] = (updates.momentum_update, (Wi, Wi.copy(), cfg), {})
@@ -625,12 +658,13 @@ def _valid_calls():
     d["plot_templates"] = (plots.plot_templates, (RNG.standard_normal((10, 65)),), {})
     d["add_bias"] = (data.add_bias, (Xi,), {})
     d["preprocess"] = (data.preprocess, (Xi, Xi[:3]), {"scale": 2.0})
-    d["format_readout"] = (widgets.format_readout, ({"lr": 0.1, "status": "diverged",
-                                                     "final_loss": np.inf, "n_steps": 3},), {})
-    d["ClassifierLRView.update"] = (_clf_update, (1.0,), {})
-    d["SGDView.update"] = (_sgd_update, (0.5, 2), {})
-    d["LandscapeLRView"] = (widgets.LandscapeLRView, ("bowl", 5, np.array([1.0, 1.0])), {})
-    d["ClassifierLRView"] = (widgets.ClassifierLRView, (Xi, Yi, Xi, Yi), {"n_steps": 2})
+    d["path_accuracies"] = (safe_metrics.path_accuracies, (np.stack([Wi, 2 * Wi]), Xi, Yi), {})
+    d["softmax_path_metrics"] = (safe_metrics.softmax_path_metrics, (np.stack([Wi, 2 * Wi]), Xi, Yi),
+                                 {"reg": 0.1})
+    d["landscape_run"] = (sliders.landscape_run, ("bowl", 0.1), {"n_steps": 5, "start": np.array([1.0, 1.0])})
+    d["classifier_setup"] = (sliders.classifier_setup, (Xi, Yi, Xi, Yi), {"n_steps": 2})
+    d["sgd_setup"] = (sliders.sgd_setup, (Xi, Yi, Xi, Yi), {"n_steps": 2, "rng": R(0)})
+    d["lr_slider_classifier"] = (widgets.lr_slider_classifier, (Xi, Yi, Xi, Yi), {"n_steps": 2})
     return d
 
 

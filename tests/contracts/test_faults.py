@@ -4,6 +4,7 @@ interrupted run leaves the helpers usable, and a damaged data file is refused.
 Every block that runs an optimizer or a slider turns warnings into errors
 (``warnings.simplefilter("error")``), so an overflow warning anywhere fails the test.
 """
+import dataclasses
 import io
 import re
 import warnings
@@ -14,8 +15,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from optim_helpers import data, gradients, landscapes, optimizers, plots, schedules, updates, widgets
+from optim_helpers import (data, frames, gradients, landscapes, optimizers, plots, schedules, sliders,
+                           updates, widgets)
 from optim_helpers.losses import softmax_loss, softmax_loss_grad
+from optim_helpers.readout import format_readout
+from optim_helpers.slider_figures import ClassifierFigure, LandscapeFigure, SGDFigure
 
 matplotlib.use("Agg")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -32,7 +36,7 @@ class no_warnings(warnings.catch_warnings):
 
 def assert_readable(fig):
     """The figure renders to a PNG that is not blank, with finite axis limits everywhere."""
-    png = widgets.figure_png(fig)
+    png = frames.figure_png(fig)
     assert png.startswith(PNG_MAGIC)
     image = matplotlib.image.imread(io.BytesIO(png))
     assert image.ndim == 3 and image.shape[0] > 100 and image.shape[1] > 100
@@ -111,51 +115,53 @@ def test_random_searches_treat_overflow_as_a_bad_try():
 
 # ----------------------------------------------------------------------------- sliders
 
+def assert_shows_divergence(figure, run):
+    """The record, its readout and its drawing all say "diverged", and the frame is readable."""
+    assert run.status == "diverged"
+    assert "status: diverged" in format_readout(run)
+    figure.draw(run)
+    assert re.search("diverged", figure_texts(figure.fig), re.IGNORECASE)
+    assert_readable(figure.fig)
+    assert figure.png().startswith(PNG_MAGIC)
+
+
 @pytest.mark.parametrize("name", sorted(landscapes.LANDSCAPES))
 def test_landscape_slider_diverges_quietly(name):
     with no_warnings():
-        view = widgets.LandscapeLRView(name, n_steps=50)
-        result = view.update(30.0)
-        assert result["status"] == "diverged"
-        assert "status: diverged" in widgets.format_readout(result)
-        assert re.search("diverged", figure_texts(view.fig), re.IGNORECASE)
-        assert_readable(view.fig)
+        figure = LandscapeFigure(name, n_steps=50)
+        assert_shows_divergence(figure, sliders.landscape_run(name, 31.6, n_steps=50))
         # and it comes back: a small step after the divergence draws a normal run
-        assert view.update(0.01)["status"] != "diverged"
-        assert_readable(view.fig)
+        calm = sliders.landscape_run(name, 0.01, n_steps=50)
+        assert calm.status != "diverged"
+        figure.draw(calm)
+        assert_readable(figure.fig)
 
 
 def test_classifier_slider_diverges_quietly(small):
     with no_warnings():
-        view = widgets.ClassifierLRView(*small, reg=0.1, n_steps=30)
-        result = view.update(100.0)                      # above 2 / reg: must diverge
-        assert result["status"] == "diverged"
-        assert "status: diverged" in widgets.format_readout(result)
-        assert re.search("diverged", figure_texts(view.fig), re.IGNORECASE)
-        assert_readable(view.fig)
+        setup = sliders.classifier_setup(*small, reg=0.1, n_steps=30)
+        run = sliders.classifier_run(setup, 100.0)                 # above 2 / reg: must diverge
+        assert_shows_divergence(ClassifierFigure(setup), run)
 
 
 @pytest.mark.parametrize("batch_size", [1, 32, 128])
 def test_sgd_sliders_diverge_quietly(small, batch_size):
     with no_warnings():
-        view = widgets.SGDView(*small, n_steps=30, eval_every=5, rng=np.random.default_rng(0))
-        result = view.update(300.0, batch_size)
-        assert result["status"] == "diverged"
-        assert "status: diverged" in widgets.format_readout(result)
-        assert re.search("diverged", figure_texts(view.fig), re.IGNORECASE)
-        assert_readable(view.fig)
+        setup = sliders.sgd_setup(*small, n_steps=30, eval_every=5, rng=np.random.default_rng(0))
+        run = sliders.sgd_run(setup, 316.0, batch_size)
+        assert_shows_divergence(SGDFigure(setup), run)
 
 
 def test_slider_panels_report_divergence_in_their_readout(small):
     with no_warnings():
         panels = [widgets.lr_slider_landscape("ravine", lr=0.01, n_steps=30),
                   widgets.lr_slider_classifier(*small, reg=0.1, lr=1.0, n_steps=20),
-                  widgets.sgd_sliders(*small, lr=0.3, batch_size=32, n_steps=20, eval_every=5,
+                  widgets.sgd_sliders(*small, lr=0.316, batch_size=32, n_steps=20, eval_every=5,
                                       rng=np.random.default_rng(0))]
         for panel in panels:
             top = panel.sliders["lr"].max                       # log10 of lr_max
             panel.sliders["lr"].value = 10 ** top
-            assert panel.result["status"] == "diverged", panel.result
+            assert panel.run.status == "diverged", panel.run
             assert "status: diverged" in panel.readout.value
             assert bytes(panel.image.value).startswith(PNG_MAGIC)
 
@@ -187,7 +193,7 @@ def _runs(small):
             f, W0, 0.5, n_steps=40, update=updates.momentum_update).losses, (W0,)),
         "sgd": (batch, lambda f: optimizers.sgd(
             f, W0, X, y, 0.5, 20, n_epochs=4, rng=np.random.default_rng(3),
-            update=updates.adam_update, config={"learning_rate": 0.1}).losses, (W0, X, y)),
+            update=updates.adam_update, config={"beta1": 0.8}).losses, (W0, X, y)),
         "random_search": (loss, lambda f: optimizers.random_search(
             f, (10, 65), n_tries=40, scale=1e-3, rng=np.random.default_rng(1)).losses, ()),
         "random_local_search": (loss, lambda f: optimizers.random_local_search(
@@ -217,29 +223,29 @@ def test_an_interrupted_run_leaves_the_helpers_usable(small, name):
     np.testing.assert_array_equal(again, reference)         # same numbers as before
 
 
-def test_an_interrupted_slider_update_leaves_the_slider_usable(small):
+def test_an_interrupted_slider_update_leaves_the_slider_usable(small, monkeypatch):
     with no_warnings():
-        view = widgets.ClassifierLRView(*small, reg=0.1, n_steps=20)
-        reference = view.update(1.0)
-        png = widgets.figure_png(view.fig)
-        original = view.loss_grad
-        view.loss_grad = interrupt_on_call(5, original)
-        with pytest.raises(KeyboardInterrupt):
-            view.update(3.0)
-        view.loss_grad = original
-        assert view.update(1.0) == reference
-        assert widgets.figure_png(view.fig) == png              # the same frame, pixel for pixel
+        panel = widgets.lr_slider_classifier(*small, reg=0.1, lr=1.0, n_steps=20)
+        reference, png = panel.run, bytes(panel.image.value)
+        original = sliders.softmax_loss_grad
+        monkeypatch.setattr(sliders, "softmax_loss_grad", interrupt_on_call(5, original))
+        with pytest.raises(KeyboardInterrupt):                  # Ctrl-C while the slider moves
+            panel.sliders["lr"].value = 10 ** 0.5
+        monkeypatch.setattr(sliders, "softmax_loss_grad", original)
+        panel.sliders["lr"].value = 1.0
+        assert same_run(panel.run, reference)
+        assert bytes(panel.image.value) == png                  # the same frame, pixel for pixel
+        panel.sliders["lr"].value = 10 ** 0.5                   # the interrupted setting, in full
+        fresh = sliders.classifier_run(sliders.classifier_setup(*small, reg=0.1, n_steps=20), 10 ** 0.5)
+        assert same_run(panel.run, fresh)
 
-        landscape = widgets.LandscapeLRView("mountain", n_steps=30)
-        first = landscape.update(0.3)
-        real = landscape.landscape
-        landscape.landscape = type(real)(real.name, real.loss_fn,
-                                         interrupt_on_call(10, real.grad_fn), real.xlim, real.ylim,
-                                         real.start, real.minimum)
-        with pytest.raises(KeyboardInterrupt):
-            landscape.update(0.5)
-        landscape.landscape = real
-        assert landscape.update(0.3) == first
+
+def same_run(a, b):
+    """Two run records with equal fields (arrays compared element by element, NaN == NaN)."""
+    return type(a) is type(b) and all(
+        np.array_equal(getattr(a, f.name), getattr(b, f.name), equal_nan=True)
+        if isinstance(getattr(a, f.name), np.ndarray) else getattr(a, f.name) == getattr(b, f.name)
+        for f in dataclasses.fields(a))
 
 
 # ----------------------------------------------------------------------------- data files

@@ -2,7 +2,8 @@
 
 Each check runs in a fresh network namespace made by ``unshare -n`` (as root) or
 ``unshare -rn`` (as a user), whose only interface is a loopback that is down: no packet
-can leave. Where unshare is not permitted (some containers), the tests skip, saying so.
+can leave. Where unshare is not permitted (some containers), the tests skip, saying so;
+under CI (the environment variable CI set) they fail instead.
 Nothing here sends any traffic; the namespace is checked by reading /proc/self/net/dev.
 """
 import os
@@ -38,8 +39,13 @@ def _unshare_prefix():
 
 
 PREFIX = _unshare_prefix()
-pytestmark = pytest.mark.skipif(PREFIX is None, reason="unshare -n / -rn is not permitted here, "
-                                "so no network namespace can be made")
+
+
+@pytest.fixture(autouse=True)
+def _namespace(require):
+    """Skip (locally) or fail (under CI) where no network namespace can be made."""
+    require(PREFIX is not None, "unshare -n / -rn is not permitted here, so no network "
+                                "namespace can be made")
 
 
 def run_offline(*argv, timeout=300):

@@ -191,9 +191,11 @@ def test_update_rules_step_against_the_gradient_and_leave_inputs_alone(g, lr, ru
 
 
 @FAST
-@given(st.floats(1e-4, 10.0), st.integers(0, 10_000), st.integers(1, 1000))
-def test_decaying_schedules_are_positive_and_never_increase(lr0, k, every):
-    for schedule in (schedules.constant(lr0), schedules.step_decay(lr0, 0.5, every),
+@given(st.floats(1e-4, 10.0), st.integers(0, 10_000), st.integers(1, 1000),
+       st.floats(1e-6, 1.0, exclude_max=True))
+def test_decaying_schedules_are_positive_and_never_increase(lr0, k, every, drop):
+    # every drop step_decay accepts (0 < drop < 1) decays: a drop >= 1 is refused
+    for schedule in (schedules.constant(lr0), schedules.step_decay(lr0, drop, every),
                      schedules.inverse_time(lr0, 0.01), schedules.exponential(lr0, 1e-3),
                      schedules.linear_decay(lr0, lr0 / 100, every)):
         assert 0.0 < schedule(k + 1) <= schedule(k) <= lr0 * (1 + 1e-12)

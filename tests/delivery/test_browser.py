@@ -21,7 +21,7 @@ session starts) and one Chromium at 1280x720 (a projector):
    must fit the screen (the deck scrolls a taller one).
 
 Screenshots go to artifacts/. Without chromium or playwright the tests skip with the
-reason. Select with ``-m browser``; deselect with ``-m "not browser"``.
+reason (and fail under CI). Select with ``-m browser``; deselect with ``-m "not browser"``.
 """
 import hashlib
 import re
@@ -126,11 +126,15 @@ class Lab:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, require):
     """One JupyterLab + one Chromium for every test of this module (the only JupyterLab
     the test session starts). Module scope, not session: Playwright's sync API keeps an
-    event loop running while it is open, which must not overlap the nbval kernels."""
-    sync_playwright = bs.require_playwright()
+    event loop running while it is open, which must not overlap the nbval kernels.
+    Without Chromium or Playwright it skips with the reason, and fails under CI."""
+    try:
+        sync_playwright = bs.require_playwright()
+    except pytest.skip.Exception as missing:
+        require(False, str(missing))
     assert SLIDER_NOTEBOOKS, "no notebook in notebooks/ shows a slider panel"
     bs.ARTIFACTS.mkdir(exist_ok=True)
     tmp = tmp_path_factory.mktemp("browser")
@@ -146,8 +150,16 @@ def lab(tmp_path_factory):
         (tmp / "app-settings").mkdir()
         shutil.copy(bs.ROOT / "slides" / "jupyterlab" / "overrides.json", tmp / "app-settings")
         settings = [f"--LabApp.app_settings_dir={tmp / 'app-settings'}"]
-        with bs.jupyter_lab(root, tmp, extra_args=settings) as server, bs.chromium(sync_playwright) as browser:
-            yield Lab(server, browser, oracles, root)
+        with bs.jupyter_lab(root, tmp, extra_args=settings) as server:
+            try:
+                launched = bs.chromium(sync_playwright)
+                browser = launched.__enter__()
+            except pytest.skip.Exception as broken:     # chromium would not start
+                require(False, str(broken))
+            try:
+                yield Lab(server, browser, oracles, root)
+            finally:
+                launched.__exit__(None, None, None)
     finally:
         for proc in oracles.values():
             if proc.poll() is None:

@@ -2,14 +2,15 @@
 
 * Importing the maths (losses, gradients, optimizers, data, ...) loads neither matplotlib
   nor ipywidgets; plots and widgets still load on first use.
-* A wheel built from this repository, installed into a fresh virtual environment on the
-  oldest and the newest Python of pyproject.toml's classifiers (with the pinned numpy and
-  nothing else), finds the shipped digits from a folder outside the repository and runs a
-  loss and its gradient (slow: a wheel and two environments, packages from the registry
-  or pip's cache; about 15 s on a quiet 2-core machine).
+* A wheel built from this repository, installed into a fresh virtual environment on every
+  Python of pyproject.toml's classifiers (with the pinned numpy and threadpoolctl only), finds
+  the shipped digits and their split from a folder outside the repository and runs a loss
+  and its gradient (slow: a wheel and three environments, packages from the registry or
+  pip's cache). A missing Python skips locally and fails under CI.
 """
 import functools
 import glob
+import hashlib
 import os
 import shutil
 import subprocess
@@ -26,7 +27,8 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PACKAGE_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "optim_helpers", "data")
 MATHS = ("optim_helpers", "optim_helpers.data", "optim_helpers.losses", "optim_helpers.gradients",
          "optim_helpers.optimizers", "optim_helpers.updates", "optim_helpers.schedules",
-         "optim_helpers.landscapes", "optim_helpers.readout")
+         "optim_helpers.landscapes", "optim_helpers.readout", "optim_helpers.safe_metrics",
+         "optim_helpers.sliders")
 HEAVY = ("matplotlib", "ipywidgets")
 
 # Run by a fresh interpreter: import the maths modules one by one, failing on the first
@@ -71,11 +73,11 @@ def test_importing_the_maths_loads_neither_matplotlib_nor_ipywidgets():
 # ----------------------------------------------------------------------------- install a wheel
 
 def _python_versions():
-    """The oldest and newest "Programming Language :: Python :: 3.X" classifiers, as (3, X)."""
+    """Every "Programming Language :: Python :: 3.X" classifier of pyproject.toml, as (3, X)."""
     tag = "Programming Language :: Python :: 3."
     minors = [int(c[len(tag):]) for c in PYPROJECT["project"]["classifiers"]
               if c.startswith(tag) and c[len(tag):].isdigit()]
-    return sorted({(3, min(minors)), (3, max(minors))})
+    return sorted({(3, minor) for minor in minors})
 
 
 def _find_python(version):
@@ -125,6 +127,7 @@ def wheel(tmp_path_factory):
 
 # Run in the fresh environment, from a folder outside the repository.
 USE_THE_WHEEL = ISOLATION + textwrap.dedent("""
+    import hashlib
     from pathlib import Path
     import numpy as np
     import optim_helpers
@@ -132,8 +135,10 @@ USE_THE_WHEEL = ISOLATION + textwrap.dedent("""
     prefix = Path(sys.prefix).resolve()
     assert prefix in Path(optim_helpers.__file__).resolve().parents, optim_helpers.__file__
     assert prefix in Path(data.DIGITS_PATH).resolve().parents, data.DIGITS_PATH
+    assert prefix in Path(data.DIGITS_ORDER_PATH).resolve().parents, data.DIGITS_ORDER_PATH
     d = data.load_digits()
     assert (d.X_train.shape, d.X_val.shape, d.X_test.shape) == ((1200, 65), (300, 65), (297, 65))
+    assert hashlib.sha256(d.y_train.tobytes()).hexdigest() == Y_TRAIN_SHA256    # the same split
     X, y = d.X_train[:50], d.y_train[:50]
     W = np.random.default_rng(0).standard_normal((10, 65)) * 0.1
     loss, dW = losses.softmax_loss_grad(W, X, y, 0.1)
@@ -143,25 +148,31 @@ USE_THE_WHEEL = ISOLATION + textwrap.dedent("""
 """)
 
 
+def _use_the_wheel():
+    """The script, with the training labels' digest of this checkout's split filled in."""
+    from optim_helpers.data import load_digits
+    digest = hashlib.sha256(load_digits().y_train.tobytes()).hexdigest()
+    return USE_THE_WHEEL.replace("== Y_TRAIN_SHA256", f"== {digest!r}")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("version", _python_versions(), ids=lambda v: f"python{v[0]}.{v[1]}")
-def test_the_wheel_installs_and_finds_its_data_from_another_folder(wheel, version, tmp_path):
+def test_the_wheel_installs_and_finds_its_data_from_another_folder(wheel, version, tmp_path, require):
     python = _find_python(version)
-    if python is None:
-        name = f"python{version[0]}.{version[1]}"
-        pytest.skip(f"no {name} on this machine (looked at the running interpreter, {name} on "
-                    "PATH and pyenv's versions)")
-    if _pip_version() < (22, 3):
-        pytest.skip(f"pip {_pip_version()} is older than 22.3, which added --python")
+    name = f"python{version[0]}.{version[1]}"
+    require(python is not None, f"no {name} on this machine (looked at the running interpreter, "
+                                f"{name} on PATH and pyenv's versions)")
+    require(_pip_version() >= (22, 3), f"pip {_pip_version()} is older than 22.3, which added --python")
     venv = tmp_path / "venv"
     _run([python, "-m", "venv", "--without-pip", venv], cwd=tmp_path)
     venv_python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     # The running pip installs into the new environment (no ensurepip: saves seconds). Only
-    # the wheel and the pinned numpy: the maths needs nothing else, and with matplotlib and
-    # ipywidgets absent, importing either would fail the script (import isolation).
+    # the wheel, the pinned numpy and threadpoolctl (sliders): the maths needs nothing else,
+    # and with matplotlib and ipywidgets absent, importing either would fail the script
+    # (import isolation).
     _run([sys.executable, "-m", "pip", "--python", venv_python, "install", "-q", "--no-compile",
-          "--no-deps", wheel(), *_pins("numpy")], cwd=tmp_path)
+          "--no-deps", wheel(), *_pins("numpy", "threadpoolctl")], cwd=tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    out = _run([venv_python, "-I", "-c", USE_THE_WHEEL], cwd=elsewhere)
+    out = _run([venv_python, "-I", "-c", _use_the_wheel()], cwd=elsewhere)
     assert out.strip() == f"{version} ok"

@@ -199,18 +199,19 @@ def test_build_runs_nbconvert_in_this_python():
 
 # --------------------------------------------------------------------------- the built decks
 
-def _ensure_vendor():
+def _ensure_vendor(require):
+    """Vendor the decks' assets with npm once; without npm, skip (locally) or fail (under CI)."""
     try:
         build_slides.ensure_vendor()
     except build_slides.BuildError as exc:
-        pytest.skip(f"building the decks needs npm once (pinned reveal.js, require.js, jQuery, "
-                    f"MathJax 2 and widget assets): {exc}")
+        require(False, f"building the decks needs npm once (pinned reveal.js, require.js, jQuery, "
+                       f"MathJax 2 and widget assets): {exc}")
 
 
 @pytest.fixture(scope="module")
-def decks():
+def decks(require):
     assert len(NOTEBOOKS) == 4, f"expected the four lectures in notebooks/, found {NOTEBOOKS}"
-    _ensure_vendor()
+    _ensure_vendor(require)
     stale = [nb for nb in NOTEBOOKS if check_slides.stale(nb)]
     if stale:
         build_slides.build(stale)
@@ -218,8 +219,8 @@ def decks():
 
 
 @pytest.fixture(scope="module")
-def probe_deck(probe_path):
-    _ensure_vendor()
+def probe_deck(probe_path, require):
+    _ensure_vendor(require)
     out = probe_path.parent / "decks"
     out.mkdir(exist_ok=True)
     (out / "vendor").symlink_to(SLIDES / "vendor", target_is_directory=True)
@@ -314,10 +315,17 @@ def test_deck_applies_tags_and_slide_types(decks, notebook):
 # --------------------------------------------------------------------------- in a browser
 
 @pytest.fixture(scope="module")
-def browser():
-    sync_playwright = bs.require_playwright()
-    with bs.chromium(sync_playwright) as chromium:
+def browser(require):
+    try:
+        sync_playwright = bs.require_playwright()
+        launched = bs.chromium(sync_playwright)
+        chromium = launched.__enter__()
+    except pytest.skip.Exception as missing:       # no chromium or playwright here
+        require(False, str(missing))
+    try:
         yield chromium
+    finally:
+        launched.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")

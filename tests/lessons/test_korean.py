@@ -9,6 +9,9 @@ English notebook's, so the Korean lectures print exactly what nbval checks in En
 """
 import importlib.util
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -35,10 +38,9 @@ def test_every_lecture_has_a_korean_edition():
 @pytest.mark.parametrize("english", ENGLISH, ids=ids)
 def test_every_markdown_cell_translated_and_fresh(english):
     cells, report = translate.status(english)
-    assert report["stale"] == [], (
-        f"English cells changed since they were translated: {report['stale']}; "
-        f"run python tools/translate.py sync {english.name[:2]} and translate the <!-- todo --> blocks")
-    assert report["missing"] == [], f"cells with no translation: {report['missing']}"
+    if report["stale"] or report["todo"] or report["missing"]:
+        problem, steps = translate.next_steps(english, report)
+        pytest.fail(f"{problem}. Next: {steps}")
     assert report["orphan"] == [], f"translations of cells the English notebook no longer has: {report['orphan']}"
 
 
@@ -72,23 +74,141 @@ def test_korean_prose_is_korean(english):
         assert hangul, f"cell {cell['id']} has no Korean text: {text[:80]!r}"
 
 
-def test_a_changed_english_cell_shows_up_as_stale(tmp_path, monkeypatch):
+def _git(root, *args):
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org",
+                    "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A throw-away copy of one English notebook and its translation file, in its own git
+    repository, with every block up to date; translate.py pointed at it. The real notebooks
+    and translation files are never touched."""
+    english = ENGLISH[-1]
+    root = tmp_path / "course"
+    notebooks = root / "notebooks"
+    (notebooks / "ko" / "translations").mkdir(parents=True)
+    copy = notebooks / english.name
+    shutil.copyfile(english, copy)
+    nb = _load(copy)
+    markdown = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+    korean = translate.read_translations(translate.translation_path(english))
+    blocks = [f"<!-- cell {c['id']} en:{translate.english_hash(translate._source(c))} -->\n"
+              f"{korean.get(c['id'], ('', '번역'))[1] or '번역'}\n" for c in markdown]
+    (notebooks / "ko" / "translations" / f"{english.stem}.ko.md").write_text("\n".join(blocks), encoding="utf-8")
+    monkeypatch.setattr(translate, "ROOT", root)
+    monkeypatch.setattr(translate, "ENGLISH", notebooks)
+    monkeypatch.setattr(translate, "KOREAN", notebooks / "ko")
+    monkeypatch.setattr(translate, "TRANSLATIONS", notebooks / "ko" / "translations")
+    _git(root, "init", "-q")
+    _git(root, "add", "notebooks")
+    _git(root, "commit", "-q", "-m", "English and Korean in step")
+    return copy
+
+
+def _change_cell(path, index, new_text):
+    """Replace the text of the index-th markdown cell of a notebook file; (cell id, old text)."""
+    nb = _load(path)
+    cell = [c for c in nb["cells"] if c["cell_type"] == "markdown"][index]
+    old = translate._source(cell)
+    cell["source"] = new_text
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+    return cell["id"], old
+
+
+def test_a_changed_english_cell_shows_up_as_stale(project):
     """The staleness rule itself: change one English cell and its block goes stale."""
-    english = ENGLISH[0]
-    nb = _load(english)
-    cell = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
-    changed_dir = tmp_path / "notebooks"
-    (changed_dir / "ko" / "translations").mkdir(parents=True)
-    path = translate.translation_path(english)
-    (changed_dir / "ko" / "translations" / path.name).write_text(
-        f"<!-- cell {cell['id']} en:{translate.english_hash(translate._source(cell))} -->\n한국어\n",
-        encoding="utf-8")
-    cell["source"] = translate._source(cell) + " (changed)"
-    (changed_dir / english.name).write_text(json.dumps(nb), encoding="utf-8")
-    monkeypatch.setattr(translate, "ENGLISH", changed_dir)
-    monkeypatch.setattr(translate, "KOREAN", changed_dir / "ko")
-    monkeypatch.setattr(translate, "TRANSLATIONS", changed_dir / "ko" / "translations")
-    _, report = translate.status(changed_dir / english.name)
-    assert cell["id"] in report["stale"]
-    with pytest.raises(SystemExit, match="stale"):
-        translate.build(changed_dir / english.name)
+    assert translate.build(project)["cells"]
+    cell_id, old = _change_cell(project, 0, "# A new title\n")
+    _, report = translate.status(project)
+    assert report["stale"] == [cell_id] and report["todo"] == [] and report["missing"] == []
+    with pytest.raises(SystemExit, match=rf"translating older English \({cell_id}\)"):
+        translate.build(project)
+
+
+def test_each_message_names_the_next_step(project, capsys):
+    """stale: sync, translate, build in that order; after sync: translate the todo blocks in
+    the named file (not 'run sync' again); after translating: build works."""
+    number = project.name[:2]
+    file = f"notebooks/ko/translations/{project.stem}.ko.md"
+    cell_id, _ = _change_cell(project, 1, "**What you'll do**\n\n- something new\n")
+
+    with pytest.raises(SystemExit) as stale:
+        translate.build(project)
+    message = str(stale.value)
+    steps = [message.index(f"python tools/translate.py sync {number}"),
+             message.index(f"translate the todo blocks in {file}"),
+             message.index(f"python tools/translate.py build {number}")]
+    assert steps == sorted(steps), message
+
+    assert translate.main(["sync", number]) == 0
+    said = capsys.readouterr().out
+    assert f"1 of " in said and cell_id in said and f"python tools/translate.py build {number}" in said
+    with pytest.raises(SystemExit) as todo:
+        translate.build(project)
+    message = str(todo.value)
+    assert f"translate the todo blocks in {file} (cells {cell_id})" in message
+    assert "sync" not in message, "after sync, build must not send the maintainer back to sync"
+    assert f"python tools/translate.py build {number}" in message
+    assert translate.main(["status", number]) == 1
+    status = capsys.readouterr().out
+    assert f"todo: {cell_id}" in status and "translate the todo blocks" in status and "sync" not in status
+
+    path = translate.translation_path(project)
+    text = path.read_text(encoding="utf-8")
+    marker = re.search(rf"<!-- cell {cell_id} en:\w+ -->\n", text)
+    start = text.index(translate.TODO, marker.end())
+    end = text.find("<!-- cell ", start)
+    end = len(text) if end < 0 else end
+    path.write_text(text[:start] + "**이번 시간에 할 일**\n\n- 새로운 것\n\n" + text[end:], encoding="utf-8")
+    korean = translate.build(project)
+    cell = next(c for c in korean["cells"] if c["id"] == cell_id)
+    assert cell["source"] == "**이번 시간에 할 일**\n\n- 새로운 것", "the en comments must not reach the notebook"
+
+
+def test_a_todo_block_shows_the_old_english_beside_the_new(project):
+    """sync finds the English the block translated (by its hash, in git history) and shows
+    it as "was", the changed lines, and the new English as "now", all in ignorable comments,
+    above the old Korean; a second sync keeps them; a new cell gets only "now"."""
+    nb = _load(project)
+    markdown = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+    index = next(k for k, c in enumerate(markdown) if len(translate._source(c).splitlines()) >= 3)
+    old_text = translate._source(markdown[index])
+    lines = old_text.splitlines()
+    new_text = "\n".join(lines[:-1] + ["A sentence that was not there before."])
+    cell_id, old = _change_cell(project, index, new_text)
+    old_korean = translate.read_translations(translate.translation_path(project))[cell_id][1]
+
+    assert translate.main(["sync", project.name[:2]]) == 0
+    text = translate.translation_path(project).read_text(encoding="utf-8")
+    block = text[text.index(f"<!-- cell {cell_id} "):]
+    block = block[:block.find("<!-- cell ", 10)] if "<!-- cell " in block[10:] else block
+    assert f"<!-- en was:\n{old}\n-->" in block
+    assert f"<!-- en now:\n{new_text}\n-->" in block
+    assert f"- {lines[-1]}" in block and "+ A sentence that was not there before." in block
+    assert block.index("en was:") < block.index("en now:") < block.index(translate.TODO) < block.index(old_korean)
+    _, report = translate.status(project)
+    assert report["todo"] == [cell_id] and report["stale"] == []
+
+    assert translate.main(["sync", project.name[:2]]) == 0
+    assert translate.translation_path(project).read_text(encoding="utf-8") == text, "a second sync changes nothing"
+
+    nb = _load(project)
+    nb["cells"].append({"cell_type": "markdown", "id": "newcell1", "metadata": {}, "source": "A new cell."})
+    project.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    translate.main(["sync", project.name[:2]])
+    text = translate.translation_path(project).read_text(encoding="utf-8")
+    new_block = text[text.index("<!-- cell newcell1 "):]
+    assert "en was:" not in new_block and "<!-- en now:\nA new cell.\n-->\n<!-- todo -->" in new_block
+    assert translate.status(project)[1]["todo"] == [cell_id, "newcell1"]
+
+
+def test_sync_says_when_the_old_english_is_not_in_history(project):
+    """No commit holds the English a block translated: the block says so instead of guessing."""
+    path = translate.translation_path(project)
+    text = path.read_text(encoding="utf-8")
+    first = translate.MARKER.search(text)
+    path.write_text(text.replace(first.group(0), f"<!-- cell {first.group(1)} en:{'0' * 16} -->", 1),
+                    encoding="utf-8")
+    translate.main(["sync", project.name[:2]])
+    assert f"<!-- en was:\n{translate.NOT_FOUND}\n-->" in path.read_text(encoding="utf-8")

@@ -52,34 +52,14 @@ def test_integer_input_is_cast_to_float():
     assert x.dtype.kind == "i"
 
 
-def test_rejects_non_scalar_loss_and_bad_h():
-    with pytest.raises(ValueError, match=r"^f must return a single number"):
-        numerical_gradient(lambda w: w * 2, np.ones(3))
-    with pytest.raises(TypeError, match=r"^f must return a number"):
-        numerical_gradient(lambda w: "0.5", np.ones(3))
-    with pytest.raises(ValueError, match=r"^h\b"):
-        numerical_gradient(cubic, np.ones(3), h=0.0)
-    with pytest.raises(TypeError, match=r"^h\b"):
-        numerical_gradient(cubic, np.ones(3), h="1e-5")
-    with pytest.raises(ValueError, match=r"^method\b"):
-        numerical_gradient(cubic, np.ones(3), method="backward")
-
-
-def test_an_error_inside_f_reaches_the_caller_unchanged():
-    class StudentError(Exception):
-        pass
-
-    def f(w):
-        raise StudentError("my own message")
-
-    with pytest.raises(StudentError, match=r"^my own message$") as err:
-        numerical_gradient(f, np.ones(3))
-    assert err.value.__cause__ is None and err.traceback[-1].name == "f"
-
-
-def test_progress_bar_gives_same_result(capsys):
+def test_progress_bar_counts_every_entry_and_changes_nothing(capsys):
     x = np.linspace(-1, 1, 5)
-    np.testing.assert_array_equal(numerical_gradient(cubic, x, progress=True), numerical_gradient(cubic, x))
+    with_bar = numerical_gradient(cubic, x, progress=True)
+    bar = capsys.readouterr().err
+    assert "numerical gradient" in bar and "5/5" in bar, bar    # one tick per entry, all 5 done
+    without = numerical_gradient(cubic, x)
+    assert capsys.readouterr().err == ""                        # no bar unless asked
+    np.testing.assert_array_equal(with_bar, without)
 
 
 def test_relative_error_definition():
@@ -87,8 +67,6 @@ def test_relative_error_definition():
     assert relative_error([1.0], [3.0]) == pytest.approx(2 / 4)
     # both zero: the 1e-8 floor keeps it finite
     assert relative_error([0.0], [1e-12]) == pytest.approx(1e-4)
-    with pytest.raises(ValueError, match=r"^a and b must have the same shape"):
-        relative_error([1.0, 2.0], [1.0])
 
 
 def test_gradient_check_reports_each_entry():
@@ -119,11 +97,8 @@ def test_gradient_check_draws_its_entries_from_the_rng_it_is_given():
     np.testing.assert_array_equal(first.indices[0], expected)
 
 
-def test_gradient_check_requires_a_generator():
+def test_gradient_check_takes_its_generator_by_keyword_only():
+    # A missing or non-Generator rng is a row of tests/contracts/test_bad_input.py.
     x = np.ones(3)
-    with pytest.raises(TypeError, match=r"\brng\b"):
-        gradient_check(cubic, x, 3 * x ** 2)                  # rng is required
-    with pytest.raises(TypeError, match=r"\brng\b"):
-        gradient_check(cubic, x, 3 * x ** 2, rng=0)           # no int seeds
     with pytest.raises(TypeError, match=r"\bpositional argument"):
-        gradient_check(cubic, x, 3 * x ** 2, 3, np.random.default_rng(0))   # keyword-only
+        gradient_check(cubic, x, 3 * x ** 2, 3, np.random.default_rng(0))
