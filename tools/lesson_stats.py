@@ -4,7 +4,7 @@
 Usage: python tools/lesson_stats.py [NOTEBOOK ...]   (default: notebooks/NN_*.ipynb)
 
 Each notebook states its reading time in "What you'll need" ("about N minutes"); the
-test suite (tests/test_lessons.py) checks that the stated N is what this tool computes,
+test suite (tests/lessons/test_lessons.py) checks that the stated N is what this tool computes,
 so the estimate is derived, not guessed. The estimate covers the lesson, everything
 before the "## Exercises" heading:
 
