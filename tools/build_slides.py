@@ -28,6 +28,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+try:
+    import fcntl  # POSIX: serialises ensure_vendor() across processes
+except ImportError:  # Windows: no lock
+    fcntl = None
+
 ROOT = Path(__file__).resolve().parent.parent
 SLIDES = ROOT / "slides"
 VENDOR = SLIDES / "vendor"
@@ -48,7 +53,15 @@ class BuildError(RuntimeError):
 
 
 def ensure_vendor():
-    """Install the pinned npm assets into slides/vendor/ unless the lock file is unchanged."""
+    """Install the pinned npm assets into slides/vendor/ unless the lock file is unchanged.
+    One process at a time (the site build, tools/build_site.py, shares slides/vendor/)."""
+    with open(SLIDES / "package-lock.json", "rb") as held:
+        if fcntl is not None:
+            fcntl.flock(held, fcntl.LOCK_EX)  # released when the file closes
+        _ensure_vendor()
+
+
+def _ensure_vendor():
     lock = SLIDES / "package-lock.json"
     fresh = STAMP.exists() and filecmp.cmp(lock, STAMP, shallow=False) and all(
         (VENDOR / "node_modules" / rel).is_file() for rel in NEEDED)
