@@ -155,6 +155,15 @@ def test_01_exercise_3(nb01):
     rejects(check, (one_rng, best), "fresh generator", korean)
     from_zero = {step: local(step, start=np.zeros_like(W0)).best_loss for step in step_sizes}
     rejects(check, (from_zero, best), "is not the best loss", korean)
+    # a student who redefines W0 (say, by drawing a new one) and runs from it
+    other_W0 = np.random.default_rng(11).standard_normal(W0.shape) * 0.0001
+    from_other = {step: local(step, start=other_W0).best_loss for step in step_sizes}
+    ns["W0"] = other_W0
+    try:
+        rejects(check, (from_other, min(from_other, key=from_other.get)), "W0 was redefined", korean)
+        passes(check, (right, best))                           # the lesson's start still passes
+    finally:
+        ns["W0"] = W0
     rejects(check, (dict(runs), best), "one number", korean)
     rejects(check, (list(right.values()), best), "dictionary", korean)
     three = {step: loss for step, loss in right.items() if step != 1.0}
@@ -240,6 +249,9 @@ def test_02_exercise_4(nb02):
 
     passes(check, (fixed,))
     rejects(check, (buggy,), "still the gradient of reg * sum", korean)
+    X_train, y_train = ns["X_train"], ns["y_train"]
+    rejects(check, (lambda W, X, y, reg: fixed(W, X_train, y_train, reg),),    # the globals, not X, y
+            "ignores its arguments X and y", korean)
     rejects(check, (lambda W, X, y, reg: (parts(W, X, y)[0] + reg * np.sum(W ** 2),
                                           parts(W, X, y)[1] + 2 * reg * W),), "loss has changed", korean)
     rejects(check, (lambda W, X, y, reg: (fixed(W, X, y, reg)[0], parts(W, X, y)[1]),), "missing", korean)
