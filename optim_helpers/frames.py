@@ -121,7 +121,9 @@ def rgba_png(rgba, compress_level=None):
 
 
 class PlainLogLabels(Formatter):
-    """Tick labels for a log axis as plain numbers (0.2, 1, 30, 1e+08), never 2x10^-1.
+    """Tick labels for a log axis as plain numbers, never 2x10^-1, in one form per axis:
+    decimals (0.001, 0.2, 1, 30) while the view lies within [1e-4, 1e6), else all in
+    e-notation (1e-5, 0.001 -> 1e-3, 1e+2), so that one axis never mixes the two.
 
     For the major ticks (``minor=False``) every tick is labelled. For the minor ticks:
     none when the view spans 2 decades or more, those at 2 and 5 times a power of ten
@@ -131,16 +133,21 @@ class PlainLogLabels(Formatter):
     def __init__(self, minor=False):
         self.minor = minor
 
+    def _text(self, value, low, high):
+        if low < 1e-4 or high >= 1e6:
+            return np.format_float_scientific(value, precision=2, trim="-", exp_digits=1)
+        return f"{value:g}"
+
     def __call__(self, value, pos=None):
-        if not self.minor or value <= 0:
-            return f"{value:g}"
         low, high = sorted(self.axis.get_view_interval())
+        if not self.minor or value <= 0:
+            return self._text(value, low, high)
         decades = math.log10(high / low) if low > 0 else math.inf
         if decades >= 2:
             return ""
         mantissa = value / 10 ** math.floor(math.log10(value) + 1e-9)
         if decades < 0.5 or min(abs(mantissa - 2), abs(mantissa - 5)) < 1e-6:
-            return f"{value:g}"
+            return self._text(value, low, high)
         return ""
 
 

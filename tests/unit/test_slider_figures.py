@@ -307,7 +307,11 @@ def test_plain_log_axis_labels():
     ax.set_ylim(1e-3, 1e8)
     fig.canvas.draw()
     labels = {t.get_text() for t in ax.get_yticklabels(which="both") if t.get_text()}
-    assert {"0.01", "1", "100", "1e+06"} <= labels and "0.02" not in labels
+    assert {"1e-2", "1e+0", "1e+2", "1e+6"} <= labels and "2e-2" not in labels
+    ax.set_ylim(2e-4, 3e3)                              # inside [1e-4, 1e6): decimals only
+    fig.canvas.draw()
+    labels = {t.get_text() for t in ax.get_yticklabels(which="both") if t.get_text()}
+    assert {"0.001", "1", "1000"} <= labels and not any("e" in label for label in labels)
     with pytest.raises(ValueError, match=r"\bwhich\b"):
         frames.plain_log_axis(ax, "z")
     with pytest.raises(TypeError, match=r"\bax\b"):
