@@ -87,8 +87,8 @@ def right_minibatch_gradient(ns):
 
 def test_exercise_1_accepts_the_solution(nb04):
     ns, _ = nb04
-    spread, miss = ns["check_minibatch_gradient"](right_minibatch_gradient(ns))
-    assert 0.9 < spread < 1.1 and miss < 2
+    spread, spread_half, miss = ns["check_minibatch_gradient"](right_minibatch_gradient(ns))
+    assert 0.9 < spread < 1.1 and 0.9 < spread_half < 1.1 and miss < 2
 
 
 def test_exercise_1_rejects_the_full_gradient(nb04, korean):
@@ -118,6 +118,38 @@ def test_exercise_1_rejects_a_batch_size_that_ignores_m(nb04, korean):
 
     rejects(ns["check_minibatch_gradient"], batch_of_32, hint="use exactly m examples", korean=korean)
     rejects(ns["check_minibatch_gradient"], batch_of_4, hint="use exactly m examples", korean=korean)
+
+
+def test_exercise_1_rejects_drawing_with_replacement(nb04, korean):
+    """rng.integers draws some examples twice: at m = 16 the spread is barely larger, at m = 600
+    it is about twice the spread of m distinct examples."""
+    ns, _ = nb04
+    X, y, N = ns["X_train"], ns["y_train"], ns["N"]
+
+    def with_replacement(W, m, rng):
+        idx = rng.integers(0, N, size=m)
+        return ns["batch_loss_grad"](W, X[idx], y[idx])[1]
+
+    def choice_with_replacement(W, m, rng):
+        idx = rng.choice(N, size=m)                 # replace=True is choice's default
+        return ns["batch_loss_grad"](W, X[idx], y[idx])[1]
+
+    for answer in (with_replacement, choice_with_replacement):
+        rejects(ns["check_minibatch_gradient"], answer, hint="each at most once", korean=korean)
+
+
+@pytest.mark.parametrize("off_by", [1, -1])
+def test_exercise_1_rejects_a_batch_one_example_off(nb04, korean, off_by):
+    """m + 1 or m - 1 distinct examples scatter within the noise of 400 draws at m = 16 and
+    m = 600; the m = N - 1 check counts the examples exactly."""
+    ns, _ = nb04
+    X, y, N = ns["X_train"], ns["y_train"], ns["N"]
+
+    def one_off(W, m, rng):
+        idx = rng.permutation(N)[:m + off_by]
+        return ns["batch_loss_grad"](W, X[idx], y[idx])[1]
+
+    rejects(ns["check_minibatch_gradient"], one_off, hint="leave out exactly one example", korean=korean)
 
 
 def test_exercise_1_rejects_a_gradient_without_the_l2_term(nb04, korean):
