@@ -216,19 +216,27 @@ def shallow():
     (lambda s: s["L"], "that is L"),
     (lambda s: 1 / s["L"], "that is 1/L"),
     (lambda s: 2 / s["small"], "smallest curvature"),
+    (lambda s: 4 / (s["small"] + s["L"]), "mean curvature"),     # 2 / the mean: 1.6 % high
+    (lambda s: 1.08 * 2 / s["L"], "not the shallow valley's edge"),    # over 1 % from every candidate
+    (lambda s: 0.985 * 2 / s["L"], "not the shallow valley's edge"),
     (lambda s: 2 / s["deep"], "deep valley's edge"),
     (lambda s: 1.0, "not the shallow valley's edge"),
     (lambda s: 0.5, "not the shallow valley's edge"),
     (lambda s: [0.57], "one number"),
     (lambda s: -2 / s["L"], "positive"),
-], ids=["L", "1/L", "smallest", "deep valley", "1.0", "0.5", "a list", "negative"])
+], ids=["L", "1/L", "smallest", "mean", "8 % high", "1.5 % low", "deep valley", "1.0", "0.5",
+        "a list", "negative"])
 def test_exercise_3_rejects_wrong_edges(nb03, korean, shallow, mistake, hint):
     rejects(nb03["check_lr_edge"], mistake(shallow), hint, korean[3])
 
 
-@pytest.mark.parametrize("factor", [1.0, 0.99, 1.015])
+@pytest.mark.parametrize("factor", [1.0, 0.992, 1.006])
 def test_exercise_3_accepts_the_edge(nb03, shallow, factor):
     nb03["check_lr_edge"](factor * 2 / shallow["L"])
+
+
+def test_exercise_3_accepts_the_edge_rounded_to_two_decimals(nb03, shallow):
+    nb03["check_lr_edge"](round(2 / shallow["L"], 2))
 
 
 # ------------------------------------------------------------------ exercise 4: my_start
