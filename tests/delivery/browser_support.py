@@ -76,6 +76,20 @@ def chromium(sync_playwright):
             browser.close()
 
 
+def required_chromium(require):
+    """Yield a headless Chromium (for a module-scoped ``browser`` fixture); where Chromium or
+    Playwright is missing, ``require(False, reason)``: a skip locally, a failure under CI."""
+    try:
+        launched = chromium(require_playwright())
+        browser = launched.__enter__()
+    except pytest.skip.Exception as missing:
+        require(False, str(missing))
+    try:
+        yield browser
+    finally:
+        launched.__exit__(None, None, None)
+
+
 # --------------------------------------------------------------------------- the server
 
 def free_port():

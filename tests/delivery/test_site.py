@@ -220,16 +220,7 @@ def test_saved_widgets_have_a_static_rendering(site, rel):
 
 @pytest.fixture(scope="module")
 def browser(require):
-    try:
-        sync_playwright = bs.require_playwright()
-        launched = bs.chromium(sync_playwright)
-        chromium = launched.__enter__()
-    except pytest.skip.Exception as missing:       # no chromium or playwright here
-        require(False, str(missing))
-    try:
-        yield chromium
-    finally:
-        launched.__exit__(None, None, None)
+    yield from bs.required_chromium(require)
 
 
 class Offline:

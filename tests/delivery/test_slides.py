@@ -316,16 +316,7 @@ def test_deck_applies_tags_and_slide_types(decks, notebook):
 
 @pytest.fixture(scope="module")
 def browser(require):
-    try:
-        sync_playwright = bs.require_playwright()
-        launched = bs.chromium(sync_playwright)
-        chromium = launched.__enter__()
-    except pytest.skip.Exception as missing:       # no chromium or playwright here
-        require(False, str(missing))
-    try:
-        yield chromium
-    finally:
-        launched.__exit__(None, None, None)
+    yield from bs.required_chromium(require)
 
 
 @pytest.fixture(scope="module")
