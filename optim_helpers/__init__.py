@@ -18,9 +18,9 @@ Modules, one concept family each:
 * ``widgets``     the thin ipywidgets layer: controls -> run -> drawing and readout
 
 Importing the package has no side effects: it sets no seed and no plot style. The maths
-modules (and ``sliders``, ``readout``) import only NumPy (and threadpoolctl); the modules in ``_LAZY`` (they import
-matplotlib or ipywidgets) load on first use, e.g. ``from optim_helpers import plots``
-or ``optim_helpers.widgets``.
+modules (and ``sliders``, ``readout``) import only NumPy and threadpoolctl; the modules in
+``_LAZY`` (they import matplotlib or ipywidgets) load on first use, e.g.
+``from optim_helpers import plots`` or ``optim_helpers.widgets``.
 """
 import importlib
 

@@ -16,7 +16,8 @@ Each is a pure function of its arguments: the same setting always gives the same
 random stream), and no argument is changed. A record holds the numbers a slider's readout
 shows (``readout.format_readout(record)``) and the curves its figure draws
 (``slider_figures``). The learning rates a slider can reach are the grid ``lr_grid``:
-10 ** (k / 8), eight steps per decade. This module imports NumPy only.
+10 ** (k / 8), eight steps per decade. This module imports NumPy and threadpoolctl only
+(never matplotlib).
 
 Words used the same way in every record: ``final_loss`` is the training loss (data loss
 plus the L2 penalty) after the last step, and ``inf`` for a run that diverged; a
