@@ -48,7 +48,7 @@ class SliderFigure:
     def __init__(self, ncols, figsize=None, dpi=None):
         with self.styled():
             self.fig, self.axes = new_figure(ncols, figsize, dpi, self.style)
-        self._frames = None
+        self._frames, self.dynamic, self.rescaled = None, [], []
 
     def styled(self):
         """The figure's style as an rc_context, for the artists a figure makes or restyles."""
@@ -66,6 +66,7 @@ class SliderFigure:
             for ax in untitled:
                 ax.set_title("")
         self.fig.set_layout_engine("none")
+        self.dynamic, self.rescaled = list(dynamic), list(rescaled)
         self._frames = BlitRenderer(self.fig, dynamic, rescaled)
 
     def png(self):

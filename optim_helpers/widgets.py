@@ -1,76 +1,174 @@
-"""Sliders: a thin ipywidgets layer over a pure run function and a figure that draws its record.
+"""Sliders that move with or without a kernel: every setting drawn ahead, shown by the browser.
 
 Introduced in 03_gradient_descent.ipynb (the learning-rate sliders) and
 04_stochastic_gradient_descent.ipynb (the learning-rate and batch-size pair).
 
-For one setting of its controls, a slider computes a run record (``optim_helpers.sliders``:
-``landscape_run``, ``classifier_run``, ``sgd_run``), draws it (``optim_helpers.slider_figures``)
-and shows the PNG in an ``ipywidgets.Image`` above the record's one-line readout
-(``readout.format_readout``, in an HTML widget of CSS class ``optim-readout``). The
-factories ``lr_slider_landscape``, ``lr_slider_classifier`` and ``sgd_sliders`` return a
-``SliderPanel``; setting ``panel.sliders["lr"].value = x`` shows that setting at once. A
-panel keeps the frames it has shown (a ``sliders.SettingCache``), so going back costs
-nothing. The learning-rate sliders move on the grid ``sliders.lr_grid`` (eight steps per
-decade), and the factories take only values on it (``sliders.snap_lr``).
+A slider panel computes the run of every setting its controls can reach once, when it is
+made (``optim_helpers.sliders``: ``landscape_run``, ``classifier_run``, ``sgd_run``), draws
+each (``slider_figures``) and keeps the drawings as a background picture plus one small SVG
+overlay per setting (``svg_frames.FrameLayers``). The overlays sit in ``ipywidgets.Stack``s
+whose ``selected_index`` is linked in the browser (``ipywidgets.jslink``) to the controls'
+``index``; so are the one-line readouts (``readout.format_readout``, HTML of CSS class
+``optim-readout``). Moving a control therefore redraws in the page itself: live in
+JupyterLab, and with no kernel at all wherever the notebook's saved widget state is shown
+(an offline deck, the static site, a notebook viewer).
+
+The factories ``lr_slider_landscape``, ``lr_slider_classifier`` and ``sgd_sliders`` return a
+``SliderPanel``; ``panel.sliders["lr"].value = x`` shows that setting (x may be any number
+that names a grid point, see ``sliders.snap_lr``), and ``panel.run`` is its record. The
+learning-rate sliders move on the grid ``sliders.lr_grid`` (eight steps per decade).
 Importing this module changes no matplotlib setting.
 """
+import html
+import itertools
 import math
+import numbers
+import time
 
 import ipywidgets
+import traitlets
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from . import sliders as runs
 from ._checks import check_int, check_rng
 from .landscapes import LANDSCAPES, Landscape, get_landscape
 from .readout import format_readout
 from .slider_figures import ClassifierFigure, LandscapeFigure, SGDFigure
+from .svg_frames import FrameLayers
 
 READOUT_CLASS = "optim-readout"
+FRAME_CLASS = "optim-frame"       # a setting's HTML: its SVG overlay, then its readout
+FIGURE_CLASS = "optim-figure"     # the grid that lays the frames over the background
+LAYER = {"grid_area": "1 / 1 / 2 / 2", "width": "100%", "margin": "0", "align_self": "flex-start"}
+FIGURE_LAYOUT = {"grid_template_columns": "100%", "width": "100%", "max_width": "1200px"}
+
+
+class LearningRateSlider(ipywidgets.SelectionSlider):
+    """A SelectionSlider over learning rates of sliders.lr_grid, labelled "0.316".
+
+    Its value may be set to any number within 1 % of a grid point (0.316 -> 10 ** -0.5):
+    see sliders.snap_lr.
+    """
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        value = proposal.value
+        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+            raise TypeError(f"lr must be a number, got {type(value).__name__}")
+        lr = runs.snap_lr(value)
+        nearest = min((v for _, v in self.options), key=lambda v: abs(math.log(v / lr)))
+        if abs(nearest / lr - 1) > 1e-9:
+            raise ValueError(f"lr must be one of the slider's learning rates "
+                             f"({self.options[0][0]} ... {self.options[-1][0]}), got {value!r}")
+        return nearest
 
 
 class SliderPanel(ipywidgets.VBox):
-    """The widget a slider cell shows: controls, the figure as an image, a text readout.
+    """The widget a slider cell shows: controls, the figure of their setting, a readout.
 
-    sliders: dict name -> control; show(values) -> (run record, PNG bytes) for a dict of
-    control values. Attributes: sliders, image (ipywidgets.Image), readout
-    (ipywidgets.HTML, CSS class "optim-readout"), run (the record shown), frames (the
-    SettingCache of (run, PNG) pairs shown; cache_size of them at most, 0 for none).
+    controls: dict name -> control with an ``index`` (SelectionSlider, Dropdown), outer
+    first; values: dict name -> the value of each of that control's positions;
+    figure_names: the leading names whose values choose the figure (the landscape), the
+    others its frames; figure_for(values) -> the SliderFigure that draws that setting;
+    run_for(values) -> its run record. Every setting is run and drawn here, once.
+
+    Attributes: sliders (the controls), runs {setting: record} and frames {setting: HTML
+    widget of its SVG overlay and readout}, for every setting; setting (the current one, a
+    tuple of values in the controls' order), run (its record), readout (its text), frame
+    (its HTML), background (the Image under it); stacks [(control name, Stack)] (linked in
+    the browser); build_seconds (how long running and drawing every setting took).
     """
 
-    def __init__(self, sliders, show, cache_size=64):
-        self.sliders, self._show = dict(sliders), show
-        self.frames = runs.SettingCache(cache_size)
-        self.image = ipywidgets.Image(format="png")
-        self.readout = ipywidgets.HTML()
-        self.readout.add_class(READOUT_CLASS)
-        self.run = None
-        super().__init__([ipywidgets.HBox(list(self.sliders.values())), self.image, self.readout])
-        for control in self.sliders.values():
-            control.observe(lambda change: self.refresh(), names="value")
-        self.refresh()
+    def __init__(self, controls, values, figure_for, run_for, figure_names=()):
+        started = time.perf_counter()
+        self.sliders, self._values = dict(controls), {name: list(v) for name, v in values.items()}
+        self._figure_names = len(figure_names)
+        self._layer = ipywidgets.Layout(**LAYER)  # one Layout for every layer and Stack
+        names = list(self.sliders)
+        self.stacks, self.runs, layers, overlays = [], {}, {}, {}
+        for setting in itertools.product(*(self._values[name] for name in names)):
+            settings = dict(zip(names, setting))
+            figure = figure_for(settings)
+            self.runs[setting] = run = run_for(settings)
+            key = setting[:len(figure_names)]
+            if key not in layers:      # shared parts' ids are hashes of their content
+                layers[key] = FrameLayers(figure, prefix="optim")
+            figure.draw(run)
+            overlays[setting] = layers[key].add()
+        self._layers = {key: (ipywidgets.Image(value=layer.background_png(), format="png", layout=self._layer),
+                              ipywidgets.HTML(layer.shared_defs(), layout=self._layer)) for key, layer in layers.items()}
 
-    def refresh(self):
-        """Show the controls' current setting (from the cache if shown before); returns its record."""
-        key = tuple((name, control.value) for name, control in self.sliders.items())
-        frame = self.frames.get(key)
-        if frame is None:
-            frame = self.frames.put(key, self._show(dict(key)))
-        self.run, png = frame
-        self.image.value = png
-        self.readout.value = format_readout(self.run)
-        return self.run
+        style = HTMLStyle()             # one style and layout for every frame
+        self.frames = {}
+
+        def frame(setting):
+            shown = (layers[setting[:len(figure_names)]].overlay(overlays[setting])
+                     + f"<div class='{READOUT_CLASS}'>{html.escape(format_readout(self.runs[setting]))}</div>")
+            self.frames[setting] = ipywidgets.HTML(shown, layout=self._layer, style=style, _dom_classes=[FRAME_CLASS])
+            return self.frames[setting]
+
+        def figure_view(key):
+            background, shared = self._layers[key]
+            return ipywidgets.GridBox([background, shared, self._nested(names[len(figure_names):], key, frame)],
+                                      layout=ipywidgets.Layout(**FIGURE_LAYOUT), _dom_classes=[FIGURE_CLASS])
+
+        self.figure = self._nested(list(figure_names), (), figure_view)
+        super().__init__([ipywidgets.HBox(list(self.sliders.values())), self.figure])
+        for name, control in self.sliders.items():
+            control.observe(lambda change: self._show(), names="index")
+        self._show()
+        self.build_seconds = time.perf_counter() - started
+
+    def _nested(self, names, setting, leaf):
+        """leaf(setting) for one setting; for each further name a Stack over its values,
+        its selected_index linked to that control's index (in the browser and here)."""
+        if not names:
+            return leaf(setting)
+        name, control = names[0], self.sliders[names[0]]
+        children = [self._nested(names[1:], (*setting, value), leaf) for value in self._values[name]]
+        stack = ipywidgets.Stack(children, selected_index=control.index, layout=self._layer)
+        ipywidgets.jslink((control, "index"), (stack, "selected_index"))
+        self.stacks.append((name, stack))
+        return stack
+
+    def _show(self):
+        """Bring the Stacks here in line with the controls (the browser's links do so in a
+        page; without one, e.g. under nbconvert, nothing else would)."""
+        indices = {name: control.index for name, control in self.sliders.items()}
+        for name, stack in self.stacks:
+            if stack.selected_index != indices[name]:
+                stack.selected_index = indices[name]
+        self.setting = tuple(self._values[name][i] for name, i in indices.items())
+        self.run = self.runs[self.setting]
+
+    @property
+    def frame(self):
+        """The HTML widget shown now: the setting's SVG overlay and its readout."""
+        return self.frames[self.setting]
+
+    @property
+    def readout(self):
+        """The readout shown now (text): readout.format_readout(self.run)."""
+        return format_readout(self.run)
+
+    @property
+    def background(self):
+        """The Image under the overlay shown now (the figure's parts that never change)."""
+        return self._layers[self.setting[:self._figure_names]][0]
 
 
 def lr_slider(lr, lr_min, lr_max, description="learning rate"):
-    """A log-scale FloatLogSlider over sliders.lr_grid(lr_min, lr_max), at lr (all on the grid)."""
+    """A LearningRateSlider over sliders.lr_grid(lr_min, lr_max), at lr (all on the grid)."""
     grid = runs.lr_grid(lr_min, lr_max)
     lr = runs.snap_lr(lr)
-    if not grid[0] <= lr <= grid[-1]:
+    if not grid[0] * 0.999 <= lr <= grid[-1] * 1.001:
         raise ValueError(f"lr must lie in [lr_min, lr_max] = [{lr_min}, {lr_max}], got {lr}")
-    return ipywidgets.FloatLogSlider(value=lr, base=10, min=math.log10(grid[0]), max=math.log10(grid[-1]),
-                                     step=1 / runs.STEPS_PER_DECADE, description=description,
-                                     continuous_update=False, readout_format=".3g",
-                                     style={"description_width": "initial"},
-                                     layout=ipywidgets.Layout(width="420px"))
+    slider = LearningRateSlider(options=[(f"{value:.3g}", float(value)) for value in grid],
+                                description=description, continuous_update=True,
+                                style={"description_width": "initial"},
+                                layout=ipywidgets.Layout(width="420px"))
+    slider.value = lr
+    return slider
 
 
 def _landscape_choices(first):
@@ -87,37 +185,43 @@ def lr_slider_landscape(landscape="mountain", lr=0.1, lr_min=1e-3, lr_max=31.6, 
     """Learning-rate slider over gradient descent on a 2-D landscape.
 
     landscape: a Landscape (built-in or your own) or a built-in's name. Sliders {"lr":
-    FloatLogSlider}, plus {"landscape": Dropdown} if choose_landscape (this landscape
+    LearningRateSlider}, plus {"landscape": Dropdown} if choose_landscape (this landscape
     first, then the other built-ins). A setting shows
     LandscapeFigure.draw(sliders.landscape_run(landscape, lr, n_steps, start)); ``start``
     applies to this landscape, the others start from their own.
     Introduced in 03_gradient_descent.ipynb.
     """
     first = landscape if isinstance(landscape, Landscape) else get_landscape(landscape)
-    choices = _landscape_choices(first)
+    choices = _landscape_choices(first) if choose_landscape else {first.name: first}
     first_label = next(iter(choices))
     starts = {first_label: start}
-    controls = {"lr": lr_slider(lr, lr_min, lr_max)}
-    if choose_landscape:
-        controls["landscape"] = ipywidgets.Dropdown(options=list(choices), value=first_label,
-                                                    description="landscape")
-    figures = {}
+    controls = {"landscape": ipywidgets.Dropdown(options=list(choices), value=first_label,
+                                                 description="landscape")} if choose_landscape else {}
+    controls["lr"] = lr_slider(lr, lr_min, lr_max)
+    figures = {label: LandscapeFigure(ls, n_steps, starts.get(label), dpi=dpi) for label, ls in choices.items()}
 
-    def show(values):
-        label = values.get("landscape", first_label)
-        run = runs.landscape_run(choices[label], values["lr"], n_steps, starts.get(label))
-        if label not in figures:
-            figures[label] = LandscapeFigure(choices[label], n_steps, starts.get(label), dpi=dpi)
-        return run, figures[label].draw(run).png()
+    def setting(values):
+        return values.get("landscape", first_label)
 
-    return SliderPanel(controls, show)
+    def run_for(values):
+        label = setting(values)
+        return runs.landscape_run(choices[label], values["lr"], n_steps, starts.get(label))
+
+    return SliderPanel(controls, _values(controls), lambda values: figures[setting(values)], run_for,
+                       figure_names=("landscape",) if choose_landscape else ())
+
+
+def _values(controls):
+    """name -> the value at each position of that control."""
+    return {name: [value for _, value in control.options] if isinstance(control.options[0], tuple)
+            else list(control.options) for name, control in controls.items()}
 
 
 def lr_slider_classifier(X_train, y_train, X_val, y_val, reg=0.05, lr=1.0, lr_min=1e-3,
                          lr_max=100.0, n_steps=60, dpi=None):
     """Learning-rate slider over full-batch gradient descent of a softmax classifier.
 
-    Sliders {"lr": FloatLogSlider}; a setting shows
+    Sliders {"lr": LearningRateSlider}; a setting shows
     ClassifierFigure.draw(sliders.classifier_run(setup, lr)), setup =
     sliders.classifier_setup(X_train, y_train, X_val, y_val, reg, n_steps). Keep lr_max
     above 2 / reg so the top of the range really diverges.
@@ -126,12 +230,8 @@ def lr_slider_classifier(X_train, y_train, X_val, y_val, reg=0.05, lr=1.0, lr_mi
     setup = runs.classifier_setup(X_train, y_train, X_val, y_val, reg, n_steps)
     controls = {"lr": lr_slider(lr, lr_min, lr_max)}
     figure = ClassifierFigure(setup, dpi=dpi)
-
-    def show(values):
-        run = runs.classifier_run(setup, values["lr"])
-        return run, figure.draw(run).png()
-
-    return SliderPanel(controls, show)
+    return SliderPanel(controls, _values(controls), lambda values: figure,
+                       lambda values: runs.classifier_run(setup, values["lr"]))
 
 
 def batch_size_slider(batch_size, n_train, batch_sizes=runs.BATCH_SIZES):
@@ -140,7 +240,7 @@ def batch_size_slider(batch_size, n_train, batch_sizes=runs.BATCH_SIZES):
     if batch_size not in options:
         raise ValueError(f"batch_size must be one of {options}, got {batch_size!r}")
     return ipywidgets.SelectionSlider(options=options, value=batch_size, description="batch size",
-                                      continuous_update=False)
+                                      continuous_update=True)
 
 
 def sgd_sliders(X_train, y_train, X_val, y_val, reg=0.05, lr=0.316, batch_size=32, lr_min=1e-3,
@@ -150,7 +250,7 @@ def sgd_sliders(X_train, y_train, X_val, y_val, reg=0.05, lr=0.316, batch_size=3
 
     rng: a numpy Generator (required, keyword-only): the setup takes one child stream from
     it, so the same (lr, batch_size) always shows the same curves. Sliders {"lr":
-    FloatLogSlider, "batch_size": SelectionSlider}; a setting shows
+    LearningRateSlider, "batch_size": SelectionSlider}; a setting shows
     SGDFigure.draw(sliders.sgd_run(setup, lr, batch_size)), setup = sliders.sgd_setup(
     X_train, y_train, X_val, y_val, reg, n_steps, eval_every, rng=rng).
     Introduced in 04_stochastic_gradient_descent.ipynb.
@@ -159,9 +259,5 @@ def sgd_sliders(X_train, y_train, X_val, y_val, reg=0.05, lr=0.316, batch_size=3
     controls = {"lr": lr_slider(lr, lr_min, lr_max),
                 "batch_size": batch_size_slider(batch_size, len(setup.y_train), batch_sizes)}
     figure = SGDFigure(setup, dpi=dpi)
-
-    def show(values):
-        run = runs.sgd_run(setup, values["lr"], values["batch_size"])
-        return run, figure.draw(run).png()
-
-    return SliderPanel(controls, show)
+    return SliderPanel(controls, _values(controls), lambda values: figure,
+                       lambda values: runs.sgd_run(setup, values["lr"], values["batch_size"]))

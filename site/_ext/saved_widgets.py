@@ -71,12 +71,30 @@ def _format(value, fmt):
         return str(value)
 
 
+def _grid_area(state, child):
+    """The grid_area of a saved child's layout, or None."""
+    model = state.get(_ref(child)) or {}
+    layout = state.get(_ref(model.get("state", {}).get("layout"))) or {}
+    return layout.get("state", {}).get("grid_area")
+
+
+def _layered(state, children):
+    """Whether a GridBox's children all sit in one grid cell (a slider figure: its
+    background, then the overlay of the shown setting on top)."""
+    areas = {_grid_area(state, child) for child in children}
+    return len(children) > 1 and len(areas) == 1 and None not in areas
+
+
 def static_html(state, model_id, depth=0):
     """A static HTML rendering of the saved widget `model_id` (recursively), or ''."""
     model = state.get(model_id)
     if model is None or depth > 20:
         return ""
     name, s = model.get("model_name", ""), model.get("state", {})
+    if name == "GridBoxModel" and _layered(state, s.get("children", [])):
+        inner = "".join(f'<div class="saved-widget-layer">{static_html(state, _ref(c), depth + 1)}</div>'
+                        for c in s.get("children", []))
+        return f'<div class="saved-widget-layers">{inner}</div>'
     if name in BOXES:
         inner = "".join(static_html(state, _ref(c), depth + 1) for c in s.get("children", []))
         return f'<div class="saved-widget-box saved-widget-{BOXES[name]}">{inner}</div>' if inner else ""

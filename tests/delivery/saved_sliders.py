@@ -1,9 +1,15 @@
 """Kernel-free sliders in a notebook's saved widget state, and moving them in a page.
 
-A kernel-free slider is a slider whose value is jslinked (``ipywidgets.jslink`` or
+A kernel-free slider is a slider whose value or index is jslinked (``ipywidgets.jslink`` or
 ``jsdlink``, saved as a ``LinkModel`` or ``DirectionalLinkModel``) to the
-``selected_index`` of one or more ``Stack`` widgets of pre-rendered frames (Images) and
-readouts (HTML): the Jupyter widgets HTML manager moves it in a page with no kernel.
+``selected_index`` of one or more ``Stack`` widgets of pre-rendered frames (Images, or
+HTML holding an SVG drawing, as the lectures' slider panels save them) and readouts
+(HTML): the Jupyter widgets HTML manager moves it in a page with no kernel.
+
+What a position shows is compared in three parts: images (base64 of the Images shown),
+texts (the text of the HTML shown, outside any SVG: the readouts) and figures (for each SVG
+drawing with a viewBox, the sequence of its paths' ``d`` and its uses' ``href``: what it
+draws, however the browser re-serialises the markup).
 
 ``kernel_free_sliders(notebook)`` finds them and lists, for each, what every position must
 show (the saved frames and readout texts). ``move(page, view, slider, frm, to)`` presses
@@ -12,6 +18,7 @@ an offline deck) and returns what the page shows before and after, to compare wi
 ``slider.expected(to)``. ``write_probe_notebook`` makes a small notebook with one such
 slider. Nothing here needs a kernel.
 """
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -55,18 +62,32 @@ def _shown(state, model_id, depth=0):
     return out
 
 
+SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+DRAWS = re.compile(r"""\s(?:d|href)=(?:'([^']*)'|"([^"]*)")""")
+
+
+def figure_prints(markup):
+    """For each SVG drawing with a viewBox in `markup`, its paths' d and uses' href in order
+    (joined by '|'): what it draws."""
+    return ["|".join(a or b for a, b in DRAWS.findall(svg)) for svg in SVG.findall(markup)
+            if "viewBox" in svg[:svg.index(">")]]
+
+
 def _content(state, model_id, depth=0):
-    """(PNG/JPEG base64 strings, readout texts) that `model_id` shows, depth-first."""
-    images, texts = [], []
+    """(PNG/JPEG base64 strings, texts outside SVGs, figure prints) that `model_id` shows,
+    depth-first."""
+    images, texts, figures = [], [], []
     for mid in _shown(state, model_id, depth):
         model = state[mid]
         name = model.get("model_name")
         if name == "ImageModel":
             images += [b["data"] for b in model.get("buffers", []) if b.get("path") == ["value"]]
         elif name in ("HTMLModel", "HTMLMathModel"):
-            text = re.sub(r"<[^>]+>", " ", str(model["state"].get("value", "")))
+            markup = str(model["state"].get("value", ""))
+            figures += figure_prints(markup)
+            text = html.unescape(re.sub(r"<[^>]+>", " ", SVG.sub(" ", markup)))
             texts.append(" ".join(text.split()))
-    return images, texts
+    return images, texts, figures
 
 
 @dataclass
@@ -82,14 +103,17 @@ class KernelFreeSlider:
     stacks: list = field(default_factory=list, repr=False)  # (saved state, Stack id) pairs
 
     def expected(self, index):
-        """(images, texts) the linked Stacks show at `index`."""
-        images, texts = [], []
+        """(images, texts, figures) the linked Stacks show at `index` (see the module
+        docstring). A Stack nested in a Stack linked to another control shows its child at
+        that control's saved index."""
+        images, texts, figures = [], [], []
         for state, stack_id in self.stacks:
             child = _children(state[stack_id])[index]
-            i, t = _content(state, child)
+            i, t, f = _content(state, child)
             images += i
             texts += t
-        return images, [t for t in texts if t]
+            figures += f
+        return images, [t for t in texts if t], figures
 
 
 def _view_ids(notebook):
@@ -125,7 +149,7 @@ def kernel_free_sliders(notebook):
         for position, slider_id in enumerate(drawn_sliders):
             if slider_id not in linked:
                 continue
-            _, stacks = linked[slider_id]
+            stacks = [st for st in linked[slider_id][1] if st in shown]  # others: another setting's
             sizes = {len(_children(state[st])) for st in stacks}
             index = state[stacks[0]]["state"].get("selected_index")
             found.append(KernelFreeSlider(
@@ -138,8 +162,13 @@ def kernel_free_sliders(notebook):
 
 # --------------------------------------------------------------------------- in a page
 
+TEXT_JS = """(el) => { const c = el.cloneNode(true); c.querySelectorAll('svg').forEach((s) => s.remove());
+    return c.textContent.split(/\\s+/).join(' ').trim(); }"""
+
 SHOWN_JS = """async (root) => {
-    // What a rendered widget view shows: its visible images (as base64) and readout texts.
+    // What a rendered widget view shows: its visible images (as base64), the texts of its
+    // HTML outside SVGs, and what each SVG drawing with a viewBox draws.
+    const text = """ + TEXT_JS + """;
     const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
     const images = [];
     for (const img of root.querySelectorAll('img')) {
@@ -153,8 +182,11 @@ SHOWN_JS = """async (root) => {
         images.push(data);
     }
     const texts = Array.from(root.querySelectorAll('.widget-html-content'))
-        .filter(visible).map((el) => el.textContent.split(/\\s+/).join(' ').trim()).filter(Boolean);
-    return {images, texts};
+        .filter(visible).map(text).filter(Boolean);
+    const figures = Array.from(root.querySelectorAll('.widget-html-content svg[viewBox]'))
+        .filter(visible).map((svg) => Array.from(svg.querySelectorAll('path, use'))
+            .map((el) => el.getAttribute(el.tagName === 'use' ? 'href' : 'd') || '').join('|'));
+    return {images, texts, figures};
 }"""
 
 
@@ -187,9 +219,9 @@ def move(page, view, slider, frm, to, timeout_ms=5000):
     try:
         page.wait_for_function(
             """([root, want]) => {
+                const text = """ + TEXT_JS + """;
                 const got = Array.from(root.querySelectorAll('.widget-html-content'))
-                    .filter((el) => el.offsetWidth || el.offsetHeight)
-                    .map((el) => el.textContent.split(/\\s+/).join(' ').trim());
+                    .filter((el) => el.offsetWidth || el.offsetHeight).map(text);
                 return want.every((t) => got.includes(t));
             }""", arg=[view.element_handle(), want], timeout=timeout_ms)
     except Exception:  # the caller's comparison says what is shown instead
