@@ -15,7 +15,6 @@ a local ``rc_context``.
 * ``plain_log_axis(ax, "y")``: a log axis whose ticks read 0.2, 1, 5, 1e+08 instead of
   2x10^-1; ``nice_tick`` rounds a value to a tick of a ladder (1-2-5, or half decades),
   ``fit_log_y`` sets a log axis's limits to such ticks, ``log_floor`` readies values for it;
-* ``BlitRenderer``: frames of a figure whose static parts are drawn once.
 """
 import math
 import struct
@@ -208,59 +207,3 @@ def fit_log_y(ax, values, floor=1e-8):
         low, high = nice_tick(values.min() / 1.05, up=False), nice_tick(values.max() * 1.05, up=True)
         ax.set_ylim(low, high if high > low else nice_tick(low * 1.5, up=True))
     return ax
-
-
-class BlitRenderer:
-    """Render a figure whose static parts are drawn once, as matplotlib's blitting does
-    on screen: a frame restores a stored background and redraws only what changed.
-
-    fig: the Figure; dynamic: the artists that change from frame to frame (lines,
-    titles; drawn over the background in this order); rescaled: Axes whose limits may
-    change (their ticks and labels are redrawn, over the base background, only when
-    their limits differ from the last frame's). ``png()`` -> PNG bytes of the frame.
-    The first call also fixes the layout (constrained layout is switched off), so
-    later frames do not jump around. A change to anything else after the first frame
-    is not seen: call ``forget()`` to draw everything anew.
-    """
-
-    def __init__(self, fig, dynamic, rescaled=()):
-        if not isinstance(fig, Figure):
-            raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
-        self.fig, self.dynamic, self.rescaled = fig, list(dynamic), list(rescaled)
-        if not isinstance(fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(fig)
-        self.forget()
-
-    def forget(self):
-        """Drop the stored backgrounds: the next frame draws the whole figure."""
-        self._base, self._layer, self._limits = None, None, None
-
-    def _draw_hidden(self, artists, draw):
-        shown = [artist.get_visible() for artist in artists]
-        for artist in artists:
-            artist.set_visible(False)
-        try:
-            draw()
-        finally:
-            for artist, visible in zip(artists, shown):
-                artist.set_visible(visible)
-
-    def png(self, compress_level=None):
-        """Draw the frame (backgrounds only where needed) and encode it as PNG bytes."""
-        canvas = self.fig.canvas
-        if self._base is None:
-            if self.fig.get_layout_engine() is not None:
-                canvas.draw()
-                self.fig.set_layout_engine("none")
-            self._draw_hidden(self.dynamic + self.rescaled, canvas.draw)
-            self._base = canvas.copy_from_bbox(self.fig.bbox)
-        limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self.rescaled]
-        if limits != self._limits:
-            canvas.restore_region(self._base)
-            self._draw_hidden(self.dynamic, lambda: [self.fig.draw_artist(ax) for ax in self.rescaled])
-            self._layer, self._limits = canvas.copy_from_bbox(self.fig.bbox), limits
-        else:
-            canvas.restore_region(self._layer)
-        for artist in self.dynamic:
-            self.fig.draw_artist(artist)
-        return rgba_png(canvas.buffer_rgba(), compress_level)

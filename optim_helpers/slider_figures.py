@@ -4,17 +4,19 @@ Introduced in 03_gradient_descent.ipynb (``LandscapeFigure``, ``ClassifierFigure
 04_stochastic_gradient_descent.ipynb (``SGDFigure``).
 
 A figure is built once for a slider (``frames.new_figure``: ``ROOM_STYLE``, 1200 x 500 px,
-never registered with pyplot): the parts that never change (a contour map, labels,
-legends) are drawn then. ``draw(run)`` moves its lines' data to the record's curves,
-rescales the axes and writes the titles; ``png()`` renders that as PNG bytes, redrawing
-only what changed (``frames.BlitRenderer``). Nothing is computed here: the same record
-always gives the same picture. This module never imports ipywidgets or pyplot.
+never registered with pyplot), with its layout fixed for good. ``draw(run)`` moves its
+lines' data to the record's curves, rescales the axes and writes the titles; ``png()``
+renders the whole figure as PNG bytes. A figure names the artists ``draw`` changes
+(``dynamic``) and the Axes whose limits it may change (``rescaled``): the slider panels
+draw everything else once, as a background, and only these per setting, as SVG
+(``svg_frames.FrameLayers``). Nothing is computed here: the same record always gives the
+same picture. This module never imports ipywidgets or pyplot.
 """
 import matplotlib
 import numpy as np
 from matplotlib.patheffects import withStroke
 
-from .frames import (HALF_DECADES, ROOM_STYLE, BlitRenderer, fit_log_y, log_floor, new_figure, nice_tick,
+from .frames import (HALF_DECADES, ROOM_STYLE, figure_png, fit_log_y, log_floor, new_figure, nice_tick,
                      plain_log_axis)
 from .landscapes import Landscape, get_landscape
 from .plots import plot_contour
@@ -48,7 +50,7 @@ class SliderFigure:
     def __init__(self, ncols, figsize=None, dpi=None):
         with self.styled():
             self.fig, self.axes = new_figure(ncols, figsize, dpi, self.style)
-        self._frames, self.dynamic, self.rescaled = None, [], []
+        self.dynamic, self.rescaled = [], []
 
     def styled(self):
         """The figure's style as an rc_context, for the artists a figure makes or restyles."""
@@ -67,12 +69,11 @@ class SliderFigure:
                 ax.set_title("")
         self.fig.set_layout_engine("none")
         self.dynamic, self.rescaled = list(dynamic), list(rescaled)
-        self._frames = BlitRenderer(self.fig, dynamic, rescaled)
 
     def png(self):
         """The figure as drawn now, as PNG bytes."""
         with self.styled():
-            return self._frames.png()
+            return figure_png(self.fig)
 
     @staticmethod
     def show_status(ax, text, diverged=False):
