@@ -74,6 +74,10 @@ def compact_svg(svg):
     """matplotlib's SVG output without its prologue, metadata, style sheet, group ids and
     extra spaces, with positions to 0.1 pt and path steps relative (text is left as it is).
     Returns the <svg> element as a string."""
+    if not isinstance(svg, str):
+        raise TypeError(f"svg must be a str (matplotlib's SVG output), got {type(svg).__name__}")
+    if "<svg" not in svg or "</svg>" not in svg:
+        raise ValueError("svg must hold an <svg> element (matplotlib's SVG output)")
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r"<style type=\"text/css\">.*?</style>", "", svg, flags=re.S)
@@ -118,6 +122,10 @@ class FrameLayers:
     """
 
     def __init__(self, figure, prefix="optim"):
+        if not (hasattr(figure, "fig") and hasattr(figure, "dynamic") and hasattr(figure, "styled")):
+            raise TypeError(f"figure must be a slider figure (slider_figures), got {type(figure).__name__}")
+        if not isinstance(prefix, str) or not re.fullmatch(r"[A-Za-z][\w-]*", prefix):
+            raise ValueError(f"prefix must start an HTML id (a letter, then letters, digits, - or _), got {prefix!r}")
         self.figure = figure
         self.parts = [*[ax.yaxis for ax in figure.rescaled], *figure.dynamic]
         self.prefix = prefix

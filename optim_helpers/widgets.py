@@ -75,8 +75,9 @@ class SliderPanel(ipywidgets.VBox):
     Attributes: sliders (the controls), runs {setting: record} and frames {setting: HTML
     widget of its SVG overlay and readout}, for every setting; setting (the current one, a
     tuple of values in the controls' order), run (its record), readout (its text), frame
-    (its HTML), background (the Image under it); stacks [(control name, Stack)] (linked in
-    the browser); build_seconds (how long running and drawing every setting took).
+    (its HTML), background (the Image under it), shared (the HTML of the parts that several
+    settings show, which the overlays <use>); stacks [(control name, Stack)] and links
+    (their ipywidgets.Link to the control); build_seconds (how long running and drawing every setting took).
     """
 
     def __init__(self, controls, values, figure_for, run_for, figure_names=()):
@@ -85,7 +86,7 @@ class SliderPanel(ipywidgets.VBox):
         self._figure_names = len(figure_names)
         self._layer = ipywidgets.Layout(**LAYER)  # one Layout for every layer and Stack
         names = list(self.sliders)
-        self.stacks, self.runs, layers, overlays = [], {}, {}, {}
+        self.stacks, self.links, self.runs, layers, overlays = [], [], {}, {}, {}
         for setting in itertools.product(*(self._values[name] for name in names)):
             settings = dict(zip(names, setting))
             figure = figure_for(settings)
@@ -127,7 +128,7 @@ class SliderPanel(ipywidgets.VBox):
         name, control = names[0], self.sliders[names[0]]
         children = [self._nested(names[1:], (*setting, value), leaf) for value in self._values[name]]
         stack = ipywidgets.Stack(children, selected_index=control.index, layout=self._layer)
-        ipywidgets.jslink((control, "index"), (stack, "selected_index"))
+        self.links.append(ipywidgets.jslink((control, "index"), (stack, "selected_index")))
         self.stacks.append((name, stack))
         return stack
 
@@ -150,6 +151,11 @@ class SliderPanel(ipywidgets.VBox):
     def readout(self):
         """The readout shown now (text): readout.format_readout(self.run)."""
         return format_readout(self.run)
+
+    @property
+    def shared(self):
+        """The HTML widget of the shown figure's shared parts (an <svg> drawing nothing)."""
+        return self._layers[self.setting[:self._figure_names]][1]
 
     @property
     def background(self):
@@ -192,6 +198,7 @@ def lr_slider_landscape(landscape="mountain", lr=0.1, lr_min=1e-3, lr_max=31.6, 
     Introduced in 03_gradient_descent.ipynb.
     """
     first = landscape if isinstance(landscape, Landscape) else get_landscape(landscape)
+    n_steps = check_int("n_steps", n_steps, 1)
     choices = _landscape_choices(first) if choose_landscape else {first.name: first}
     first_label = next(iter(choices))
     starts = {first_label: start}

@@ -25,7 +25,7 @@ import pytest
 
 import optim_helpers
 from optim_helpers import (data, frames, gradients, landscapes, losses, optimizers, plots,
-                           readout, safe_metrics, schedules, sliders, updates, widgets)
+                           readout, safe_metrics, schedules, sliders, svg_frames, updates, widgets)
 from optim_helpers.landscapes import BOWL, MOUNTAIN
 
 matplotlib.use("Agg")
@@ -471,6 +471,9 @@ bad("batch size > N", "batch_size", sliders.sgd_run, _SGD, 0.1, 9)
 bad("non-integer count", "batch_size", sliders.sgd_run, _SGD, 0.1, 2.0)
 bad("non-finite lr", "lr", sliders.sgd_run, _SGD, np.inf, 2)
 bad("missing setting", "setup", sliders.sgd_run, _CLF, 0.1, 2)   # no random stream to replay
+bad("wrong type", "svg", svg_frames.compact_svg, b"<svg></svg>")
+bad("unknown name", "svg", svg_frames.compact_svg, "<html></html>")
+bad("wrong type", "figure", svg_frames.FrameLayers, matplotlib.figure.Figure())
 bad("out of range", "lr", widgets.lr_slider, 100.0, 0.001, 31.6)
 bad("out of range", "lr_min", widgets.lr_slider, 0.1, 1.0, 0.562)
 bad("unknown name", "name", widgets.lr_slider_landscape, "volcano")

@@ -73,7 +73,7 @@ SMOKE = textwrap.dedent("""
                                      gd.w, losses.softmax_loss_grad(gd.w, d.X_train, d.y_train)[1],
                                      rng=np.random.default_rng(0))
     panel = widgets.lr_slider_classifier(d.X_train, d.y_train, d.X_val, d.y_val, n_steps=10)
-    assert bytes(panel.image.value).startswith(b"\\x89PNG")
+    assert bytes(panel.background.value).startswith(b"\\x89PNG") and "<svg" in panel.frame.value
     print(f"offline ok: gd {gd.status} sgd val acc {acc:.3f} max rel err {check.rel_errors.max():.1e}")
 """)
 

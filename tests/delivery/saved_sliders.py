@@ -165,9 +165,10 @@ def kernel_free_sliders(notebook):
 TEXT_JS = """(el) => { const c = el.cloneNode(true); c.querySelectorAll('svg').forEach((s) => s.remove());
     return c.textContent.split(/\\s+/).join(' ').trim(); }"""
 
-SHOWN_JS = """async (root) => {
+SHOWN_JS = """async (root, html) => {
     // What a rendered widget view shows: its visible images (as base64), the texts of its
-    // HTML outside SVGs, and what each SVG drawing with a viewBox draws.
+    // HTML (elements matching the selector `html`) outside SVGs, and what each visible SVG
+    // drawing with a viewBox in that HTML draws.
     const text = """ + TEXT_JS + """;
     const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
     const images = [];
@@ -181,18 +182,20 @@ SHOWN_JS = """async (root) => {
         });
         images.push(data);
     }
-    const texts = Array.from(root.querySelectorAll('.widget-html-content'))
+    const texts = Array.from(root.querySelectorAll(html))
         .filter(visible).map(text).filter(Boolean);
-    const figures = Array.from(root.querySelectorAll('.widget-html-content svg[viewBox]'))
+    const figures = Array.from(root.querySelectorAll(html)).flatMap((el) => Array.from(el.querySelectorAll('svg[viewBox]')))
         .filter(visible).map((svg) => Array.from(svg.querySelectorAll('path, use'))
             .map((el) => el.getAttribute(el.tagName === 'use' ? 'href' : 'd') || '').join('|'));
     return {images, texts, figures};
 }"""
 
 
-def shown(view):
-    """{images, texts} a rendered view (a Playwright locator) shows now."""
-    return view.evaluate(SHOWN_JS)
+def shown(view, html=".widget-html-content"):
+    """{images, texts, figures} a rendered view (a Playwright locator) shows now (see the
+    module docstring); `html`: the CSS selector of its HTML outputs (the widgets HTML
+    manager's by default; the static site's saved rendering uses ".saved-widget-html")."""
+    return view.evaluate(SHOWN_JS, html)
 
 
 def neighbour(slider, presses=1):

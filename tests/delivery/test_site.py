@@ -199,7 +199,8 @@ def test_no_page_loads_anything_from_the_network(site):
 @pytest.mark.parametrize("rel", WIDGET_PAGES)
 def test_saved_widgets_have_a_static_rendering(site, rel):
     """For readers without JavaScript: the saved figure (a data: image, so it shows even
-    without the site's folders) and the readout text, and a note in the page's language."""
+    without the site's folders, with the saved setting's SVG overlay) and the readout text,
+    and a note in the page's language."""
     notebook, lang, page = source(site, rel), rel.split("/")[0], site / rel
     text = page.read_text(encoding="utf-8")
     state = saved_sliders.saved_state(notebook)
@@ -208,8 +209,10 @@ def test_saved_widgets_have_a_static_rendering(site, rel):
     for view in views:
         start = text.index(f'<div class="saved-widget" data-model-id="{view}">')
         block = text[start:text.index('type="application/vnd.jupyter.widget-view+json"', start)]
-        images, readouts = saved_sliders._content(state, view)
+        images, readouts, figures = saved_sliders._content(state, view)
         assert images and all(f"base64,{img}" in block for img in images), f"{view}: saved figure missing"
+        drawn = saved_sliders.figure_prints(block)
+        assert all(f in drawn for f in figures), f"{view}: the saved SVG overlay is missing"
         plain = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(block)).split())
         assert all(r in plain for r in readouts), f"{view}: readout {readouts} missing"
         note = "자바스크립트" if lang == "ko" else "JavaScript is off"
@@ -322,9 +325,10 @@ def test_saved_widgets_are_drawn(site, opened, rel):
         widget = page.locator(f'.saved-widget[data-model-id="{view_id}"]')
         view = widget.locator(".widget-subarea")
         view.scroll_into_view_if_needed()
-        images, readouts = saved_sliders._content(state, view_id)
+        images, readouts, figures = saved_sliders._content(state, view_id)
         got = saved_sliders.shown(view)
         assert got["images"] == images, f"{view_id}: the drawn images are not the saved ones"
+        assert got["figures"] == figures, f"{view_id}: the drawn SVG overlays are not the saved ones"
         assert all(r in got["texts"] for r in readouts), f"{view_id}: readout {readouts} not shown"
         assert not widget.locator(".saved-widget-fallback").is_visible()
         assert widget.locator(".widget-slider").count() >= 1
@@ -393,20 +397,78 @@ def test_language_switch_in_the_browser(site, offline):
     page.close()
 
 
+LAYERS_JS = """(root) => {
+    // The boxes of the visible images and of the visible SVG drawings with a viewBox.
+    const box = (e) => { const b = e.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; };
+    const visible = (e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0;
+    return {images: Array.from(root.querySelectorAll('img')).filter(visible).map(box),
+            svgs: Array.from(root.querySelectorAll('svg[viewBox]')).filter(visible).map(box)};
+}"""
+
+
+def misaligned(root):
+    """The visible SVG overlays of `root` (a Playwright locator) that do not cover one of its
+    visible images (the figure's background) exactly, to a pixel: [] when every overlay sits
+    on its background."""
+    boxes = root.evaluate(LAYERS_JS)
+    return [svg for svg in boxes["svgs"]
+            if not any(all(abs(a - b) <= 1 for a, b in zip(svg, img)) for img in boxes["images"])]
+
+
+NOTES = {("en", "noscript"): "JavaScript is off", ("ko", "noscript"): "자바스크립트가 꺼져",
+         ("en", "missing"): "_static/ folder was not found", ("ko", "missing"): "_static/ 폴더가"}
+
+
+def _check_saved_rendering(site, page, rel, reason):
+    """Every kernel-free slider figure of page `rel` shows its saved rendering: visible, with
+    the background image loaded, the saved setting's SVG overlay exactly on top of it, the
+    readout text, and the note of `reason` ("noscript", "missing"). Returns the problems."""
+    sliders = saved_sliders.kernel_free_sliders(source(site, rel))
+    if not sliders:
+        return [f"{rel}: no kernel-free slider to look at"]
+    note = NOTES[rel.split("/")[0], reason]
+    problems = []
+    for view_id in dict.fromkeys(s.view_id for s in sliders):
+        slider = next(s for s in sliders if s.view_id == view_id)
+        images, texts, figures = slider.expected(slider.index)
+        fallback = page.locator(f'.saved-widget[data-model-id="{view_id}"] > .saved-widget-fallback')
+        label = f"{rel} {slider.description!r}"
+        if not fallback.is_visible():
+            problems.append(f"{label}: the saved rendering is hidden")
+            continue
+        img = fallback.locator("img.saved-widget-image").first
+        if not (img.is_visible() and img.evaluate("i => i.naturalWidth") > 0):
+            problems.append(f"{label}: the background image does not show")
+        got = saved_sliders.shown(fallback, ".saved-widget-html")
+        if not figures or got["figures"] != figures:
+            problems.append(f"{label}: the SVG overlay shown is not the saved setting's")
+        if not texts or not all(t in got["texts"] for t in texts):
+            problems.append(f"{label}: readout {texts} not shown (shown: {got['texts']})")
+        if misaligned(fallback):
+            problems.append(f"{label}: overlay {misaligned(fallback)} is not on the background "
+                            f"{fallback.evaluate(LAYERS_JS)['images']}")
+        if note not in " ".join(fallback.inner_text().split()):
+            problems.append(f"{label}: the note {note!r} is not shown")
+    return problems
+
+
 @pytest.mark.browser
 def test_without_javascript_the_saved_figure_shows(site, browser):
+    """Without JavaScript each slider figure shows its saved setting: the background image,
+    the setting's SVG overlay exactly on top of it, the readout, and the note saying why it
+    does not move (a screenshot of each page's first one goes to artifacts/)."""
     ctx = Offline(browser, java_script_enabled=False)
+    bs.ARTIFACTS.mkdir(exist_ok=True)
     try:
+        problems = []
         for rel in ["en/03_gradient_descent.html", "ko/04_stochastic_gradient_descent.html"]:
             page = ctx.open(site / rel)
-            fallback = page.locator(".saved-widget-fallback").first
-            assert fallback.is_visible()
-            img = fallback.locator("img.saved-widget-image").first
-            assert img.is_visible() and img.evaluate("i => i.naturalWidth") > 0
-            assert fallback.locator(".saved-widget-html").first.inner_text().strip()
-            note = "JavaScript is off" if rel.startswith("en") else "자바스크립트"
-            assert note in fallback.inner_text()
+            problems += _check_saved_rendering(site, page, rel, "noscript")
+            first = page.locator(".saved-widget-fallback").first
+            first.scroll_into_view_if_needed()
+            first.screenshot(path=str(bs.ARTIFACTS / f"site_nojs_{rel.replace('/', '_')[:-5]}.png"))
             page.close()
+        assert not problems, "\n".join(problems)
         assert ctx.off_disk == []
     finally:
         ctx.context.close()
@@ -414,8 +476,9 @@ def test_without_javascript_the_saved_figure_shows(site, browser):
 
 @pytest.mark.browser
 def test_page_without_its_folders_says_so(site, offline, tmp_path):
-    """A page copied away from the site: the saved figure and readout show, with the note
-    that the _static/ folder is missing (instead of a blank spot)."""
+    """A page copied away from the site: the saved figure (background and overlay) and the
+    readout show, with the note that the _static/ folder is missing (not a blank spot)."""
+    problems = []
     for rel in ["en/03_gradient_descent.html", "ko/03_gradient_descent.html"]:
         lonely = tmp_path / rel.replace("/", "_")
         shutil.copy(site / rel, lonely)
@@ -423,15 +486,17 @@ def test_page_without_its_folders_says_so(site, offline, tmp_path):
         note = page.locator('.saved-widget-failed-note[data-reason="missing"]').first
         note.wait_for(state="visible", timeout=10000)
         assert "_static/" in note.inner_text()
-        img = page.locator(".saved-widget-fallback img").first
-        assert img.is_visible() and img.evaluate("i => i.naturalWidth") > 0
+        problems += _check_saved_rendering(site, page, rel, "missing")
         page.close()
+    assert not problems, "\n".join(problems)
 
 
-def _move_every_slider(site, offline, notebook, rel):
+def _move_every_slider(site, offline, notebook, rel, screenshot=None):
     """Move each kernel-free slider of `notebook` on page `rel` one step and back: each time
-    the figure and the readout change, to exactly the saved frame and readout of the
-    position reached. Returns (the sliders, the problems found)."""
+    the figure (the images and SVG overlays shown) and the readout change, to exactly the
+    saved ones of the position reached, and every overlay stays on its background image.
+    `screenshot`: a file for a picture of the first slider's view after its first move.
+    Returns (the sliders, the problems found)."""
     sliders = saved_sliders.kernel_free_sliders(notebook)
     page = offline.open(site / rel)
     wait_drawn(page)
@@ -446,17 +511,23 @@ def _move_every_slider(site, offline, notebook, rel):
             continue
         for frm, to in [(slider.index, new), (new, slider.index)]:
             label = f"{rel} slider {slider.description!r} {frm} -> {to}"
-            images_from, texts_from = slider.expected(frm)
-            images, texts = slider.expected(to)
+            images_from, texts_from, figures_from = slider.expected(frm)
+            images, texts, figures = slider.expected(to)
             before, after = saved_sliders.move(page, view, slider, frm, to)
-            if not (set(images_from) <= set(before["images"]) and all(t in before["texts"] for t in texts_from)):
+            if not (set(images_from) <= set(before["images"]) and before["figures"] == figures_from
+                    and all(t in before["texts"] for t in texts_from)):
                 problems.append(f"{label}: before the move the page did not show position {frm}")
-            if not set(images) <= set(after["images"]):
+            if not set(images) <= set(after["images"]) or after["figures"] != figures:
                 problems.append(f"{label}: the figure is not the saved frame of position {to}")
             if not all(t in after["texts"] for t in texts):
                 problems.append(f"{label}: readout {after['texts']} is not {texts}")
-            if after["images"] == before["images"] or after["texts"] == before["texts"]:
+            if ((after["images"], after["figures"]) == (before["images"], before["figures"])
+                    or after["texts"] == before["texts"]):
                 problems.append(f"{label}: the figure or the readout did not change")
+            if misaligned(view):
+                problems.append(f"{label}: overlay {misaligned(view)} is not on the background image")
+            if screenshot and slider is sliders[0] and to == new:
+                view.screenshot(path=str(screenshot))
     page.close()
     return sliders, problems
 
@@ -486,8 +557,10 @@ def test_lecture_sliders_move_on_the_site(site, offline):
         pytest.skip("no kernel-free slider (a slider jslinked to a Stack's selected_index) in the "
                     "saved widget state of the notebooks of " + ", ".join(WIDGET_PAGES))
     problems = []
+    bs.ARTIFACTS.mkdir(exist_ok=True)
     for rel, sliders in found.items():
         if sliders:
-            problems += _move_every_slider(site, offline, source(site, rel), rel)[1]
+            shot = bs.ARTIFACTS / f"site_moved_{rel.replace('/', '_')[:-5]}.png"
+            problems += _move_every_slider(site, offline, source(site, rel), rel, screenshot=shot)[1]
     assert not problems, "\n".join(problems)
     assert offline.off_disk == []

@@ -233,16 +233,6 @@ def test_every_panel_with_several_curves_has_a_legend(every_view):
         assert {t.get_text() for t in legend.get_texts()} == expected[type(view.figure)]
 
 
-def test_blitted_frame_matches_a_full_redraw(every_view):
-    for view, args in every_view:
-        view.show(*args)
-        blitted = pixels(view.figure.png())
-        with view.figure.styled():
-            full = pixels(frames.figure_png(view.figure.fig))
-        differ = (np.abs(blitted - full).max(axis=2) > 40).mean()
-        assert differ < 0.001, f"{type(view.figure).__name__} {args}: {differ:.2%} of pixels differ"
-
-
 def test_the_same_settings_give_the_same_bytes(lands, sgd):
     for view, a, b in ((lands["mountain"], (0.316,), (31.6,)), (sgd, (0.316, 32), (100.0, 8))):
         view.show(*a)
@@ -278,8 +268,6 @@ def test_rgba_png_round_trips_exactly():
 def test_figure_png_bad_input():
     with pytest.raises(TypeError, match=r"\bfig\b"):
         frames.figure_png(None)
-    with pytest.raises(TypeError, match=r"\bfig\b"):
-        frames.BlitRenderer("figure", [])
 
 
 @pytest.mark.parametrize("value, up, mantissas, tick", [
