@@ -36,6 +36,7 @@ from .readout import format_readout
 from .slider_figures import ClassifierFigure, LandscapeFigure, SGDFigure
 from .svg_frames import FrameLayers
 
+PANEL_CLASS = "optim-panel"       # the panel: controls above the figure
 READOUT_CLASS = "optim-readout"
 FRAME_CLASS = "optim-frame"       # a setting's HTML: its SVG overlay, then its readout
 FIGURE_CLASS = "optim-figure"     # the grid that lays the frames over the background
@@ -77,11 +78,13 @@ class SliderPanel(ipywidgets.VBox):
     tuple of values in the controls' order), run (its record), readout (its text), frame
     (its HTML), background (the Image under it), shared (the HTML of the parts that several
     settings show, which the overlays <use>); stacks [(control name, Stack)] and links
-    (their ipywidgets.Link to the control); build_seconds (how long running and drawing every setting took).
+    (their ipywidgets.Link to the control); run_for (the function given); build_seconds
+    (how long running and drawing every setting took).
     """
 
     def __init__(self, controls, values, figure_for, run_for, figure_names=()):
         started = time.perf_counter()
+        self.run_for = run_for
         self.sliders, self._values = dict(controls), {name: list(v) for name, v in values.items()}
         self._figure_names = len(figure_names)
         self._layer = ipywidgets.Layout(**LAYER)  # one Layout for every layer and Stack
@@ -114,7 +117,8 @@ class SliderPanel(ipywidgets.VBox):
                                       layout=ipywidgets.Layout(**FIGURE_LAYOUT), _dom_classes=[FIGURE_CLASS])
 
         self.figure = self._nested(list(figure_names), (), figure_view)
-        super().__init__([ipywidgets.HBox(list(self.sliders.values())), self.figure])
+        super().__init__([ipywidgets.HBox(list(self.sliders.values())), self.figure],
+                         _dom_classes=[PANEL_CLASS])
         for name, control in self.sliders.items():
             control.observe(lambda change: self._show(), names="index")
         self._show()

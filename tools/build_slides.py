@@ -16,6 +16,13 @@ about 200 MB) and again only when the lock file changes. A deck links to them by
 paths: keep it next to slides/vendor/ (copy the whole slides/ folder to carry the decks).
 
 Nothing is executed: a deck shows the outputs and widget state stored in the notebook.
+Sliders saved as kernel-free panels (every setting drawn ahead, Stacks jslinked to the
+controls: optim_helpers/widgets.py) move in the deck with no kernel: the Jupyter widgets HTML
+manager links them in the page. Next to each widget view the deck also carries a static
+rendering of its saved state (`SavedFigures`, an nbconvert preprocessor): the figure at its
+saved setting (background image with the SVG overlay laid over it) and the readout text.
+The page shows it where the widgets cannot start (JavaScript off, or the deck opened
+without its vendor/ folder, which the page then says in the deck's language).
 The deck's layer comes from the cells' metadata (slides/AUTHORING.md): `slide_type`
 ("skip" cells are left out, "notes" go to the speaker view), the tag `remove-input`
 (show the output, not the code), `remove-cell` and `remove-output`. nbconvert runs in
@@ -23,10 +30,15 @@ this same Python (`sys.executable -m nbconvert`), with the template
 slides/templates/reveal_offline.
 """
 import filecmp
+import html
+import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from nbconvert.preprocessors import Preprocessor
 
 try:
     import fcntl  # POSIX: serialises ensure_vendor() across processes
@@ -46,6 +58,10 @@ ASSETS = {  # nbconvert option -> asset path under slides/vendor/node_modules
     "widget_renderer_url": "@jupyter-widgets/html-manager/dist/embed-amd.js",
 }
 NEEDED = ["reveal.js/dist/reveal.js", "reveal.js/plugin/notes/notes.js", *list(ASSETS.values())[1:]]
+VIEW = "application/vnd.jupyter.widget-view+json"
+STATE = "application/vnd.jupyter.widget-state+json"
+SAVED_FIGURE = "saved_figure_html"  # output metadata key read by the template (reveal_offline)
+STATIC_ID_PREFIX = "saved-"         # SVG ids of a static rendering, apart from the live widget's
 
 
 class BuildError(RuntimeError):
@@ -83,6 +99,105 @@ def _ensure_vendor():
     shutil.copy(lock, STAMP)
 
 
+# --------------------------------------------------------------------------- saved widgets, static
+
+def _ref(value):
+    return value[len("IPY_MODEL_"):] if isinstance(value, str) and value.startswith("IPY_MODEL_") else None
+
+
+def _grid_area(state, ref):
+    layout = state.get(_ref(((state.get(_ref(ref)) or {}).get("state") or {}).get("layout"))) or {}
+    return (layout.get("state") or {}).get("grid_area")
+
+
+def _layered(state, children):
+    """True for a GridBox whose children all sit in one grid cell (a slider figure: the
+    background image, the shared SVG definitions, then the frame of the shown setting)."""
+    areas = {_grid_area(state, child) for child in children}
+    return len(children) > 1 and len(areas) == 1 and None not in areas
+
+
+def _control_value(s):
+    if "_options_labels" in s:  # SelectionSlider, Dropdown: the label at `index`
+        labels, index = s["_options_labels"], s.get("index")
+        return labels[index] if isinstance(index, int) and 0 <= index < len(labels) else ""
+    value, fmt = s.get("value"), s.get("readout_format") or ""
+    try:
+        return format(value, fmt)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def static_html(state, model_id, depth=0):
+    """HTML that shows the saved widget `model_id` of `state` (a notebook's saved widget
+    state) as it looks at its saved setting, without JavaScript: boxes as flex rows and
+    columns, a layered GridBox as layers in one grid cell, a Stack as its selected child, an
+    Image as an <img> (data URL), an HTML widget as its markup, a control as its description
+    and value. '' for what it cannot show. SVG ids are not yet made distinct: see
+    `saved_figure`."""
+    model = state.get(model_id)
+    if model is None or depth > 30:
+        return ""
+    name, s = model.get("model_name", ""), model.get("state") or {}
+    children = s.get("children") or []
+    if name == "GridBoxModel" and _layered(state, children):
+        return '<div class="saved-layers">' + "".join(
+            f'<div class="saved-layer">{static_html(state, _ref(c), depth + 1)}</div>' for c in children) + "</div>"
+    if name in ("VBoxModel", "HBoxModel", "BoxModel", "GridBoxModel"):
+        kind = "column" if name == "VBoxModel" else "row"
+        inner = "".join(static_html(state, _ref(c), depth + 1) for c in children)
+        return f'<div class="saved-box saved-{kind}">{inner}</div>' if inner else ""
+    if name in ("StackModel", "TabModel", "AccordionModel"):
+        index = s.get("selected_index")
+        if isinstance(index, int) and 0 <= index < len(children):
+            return static_html(state, _ref(children[index]), depth + 1)
+        return ""
+    if name == "ImageModel":
+        data = next((b.get("data") for b in model.get("buffers") or [] if b.get("path") == ["value"]), None)
+        fmt = html.escape(str(s.get("format") or "png"))
+        return f'<img class="saved-image" alt="" src="data:image/{fmt};base64,{data}">' if data else ""
+    if name in ("HTMLModel", "HTMLMathModel"):
+        return f'<div class="saved-html">{s.get("value", "")}</div>'
+    if name == "LabelModel":
+        return f'<div class="saved-html">{html.escape(str(s.get("value", "")))}</div>'
+    if "Slider" in name or name in ("DropdownModel", "RadioButtonsModel", "ToggleButtonsModel", "SelectModel"):
+        return (f'<div class="saved-control"><span class="saved-label">{html.escape(str(s.get("description", "")))}'
+                f'</span> <span class="saved-value">{html.escape(str(_control_value(s)))}</span></div>')
+    return ""
+
+
+def saved_figure(state, model_id):
+    """static_html of a widget view, its SVG ids prefixed with STATIC_ID_PREFIX (with every
+    `#id` and `url(#id)` that points at them), so that they never shadow the ids of the live
+    widget drawn from the same state in the same page."""
+    markup = static_html(state, model_id)
+    ids = set(re.findall(r"""\bid=['"]([^'"]+)['"]""", markup))
+    if not ids:
+        return markup
+    markup = re.sub(r"""(\bid=['"])([^'"]+)(?=['"])""",
+                    lambda m: m.group(1) + (STATIC_ID_PREFIX if m.group(2) in ids else "") + m.group(2), markup)
+    return re.sub(r"#([^'\"()\s]+)(?=['\")])",
+                  lambda m: "#" + (STATIC_ID_PREFIX if m.group(1) in ids else "") + m.group(1), markup)
+
+
+class SavedFigures(Preprocessor):
+    """Store, in each widget view output's metadata (key SAVED_FIGURE), the static
+    rendering of that view at its saved state (`saved_figure`); the template
+    reveal_offline puts it next to the view. Outputs without saved state are left alone."""
+
+    def preprocess(self, nb, resources):
+        state = ((nb.metadata.get("widgets") or {}).get(STATE) or {}).get("state") or {}
+        if state:
+            for cell in nb.cells:
+                for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                    view = (output.get("data") or {}).get(VIEW)
+                    if isinstance(view, dict) and view.get("model_id") in state:
+                        markup = saved_figure(state, view["model_id"])
+                        if markup:
+                            output.setdefault("metadata", {})[SAVED_FIGURE] = markup
+        return nb, resources
+
+
 def nbconvert_command(notebooks, output_dir=SLIDES):
     """The nbconvert command line that builds `notebooks` into `output_dir` (slides/)."""
     url = {key: f"{MODS}/{rel}" for key, rel in ASSETS.items()}
@@ -104,8 +219,15 @@ def nbconvert_command(notebooks, output_dir=SLIDES):
         "--TagRemovePreprocessor.remove_cell_tags=remove-cell",
         "--TagRemovePreprocessor.remove_input_tags=remove-input",
         "--TagRemovePreprocessor.remove_all_outputs_tags=remove-output",
+        "--SlidesExporter.preprocessors=build_slides.SavedFigures",
         "--no-prompt", "--log-level=WARN",
     ]
+
+
+def nbconvert_env():
+    """The environment of the nbconvert process: tools/ on the path, for SavedFigures."""
+    path = [str(ROOT / "tools"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(path))
 
 
 def default_notebooks():
@@ -135,11 +257,11 @@ def build(notebooks=None, output_dir=SLIDES):
         print(f"build_slides: {nb.relative_to(ROOT) if nb.is_relative_to(ROOT) else nb}")
     english = [nb for nb in notebooks if not is_korean(nb)]
     if english:
-        subprocess.run(nbconvert_command(english, output_dir), cwd=ROOT, check=True)
+        subprocess.run(nbconvert_command(english, output_dir), cwd=ROOT, check=True, env=nbconvert_env())
     for nb in notebooks:
-        if is_korean(nb):       # its own name: the English deck has the same file name
-            subprocess.run([*nbconvert_command([nb], output_dir), "--output", f"{nb.stem}.ko"],
-                           cwd=ROOT, check=True)
+        if is_korean(nb):       # its own name (the English deck has the same file name), lang="ko"
+            subprocess.run([*nbconvert_command([nb], output_dir), "--output", f"{nb.stem}.ko",
+                            "--SlidesExporter.language_code=ko"], cwd=ROOT, check=True, env=nbconvert_env())
     return [Path(output_dir) / deck_path(nb).name for nb in notebooks]
 
 

@@ -270,22 +270,27 @@ def open_and_run_all(page, server, relpath, n_code_cells, workspace="test", time
     return time.monotonic() - start
 
 
+PANEL = ".widget-vbox.optim-panel"   # a SliderPanel (optim_helpers.widgets)
+
+
 def drive_panels(page, plan, shot_prefix, expect, timeout=30):
     """Move every slider of every panel in `plan` (from oracle_plan): arrow keys on each
-    handle, then a value typed into each float slider's readout; after each move wait for
-    the readout text the oracle computed, and at the end check that the figure changed. Saves one screenshot per panel after its moves.
+    handle; after each move wait for the readout text the oracle computed (the panel shows
+    one readout, the shown setting's, under its figure), and at the end check that the
+    figure changed. Saves one screenshot per panel after its moves.
     Returns a list of (panel label, list of readouts seen)."""
     cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
     seen = []
     for entry in plan:
         label = f"cell {entry['cell']} panel {entry['order']}"
-        panel = cells.nth(entry["cell"]).locator(".widget-vbox:has(> .optim-readout)").nth(entry["order"])
+        panel = cells.nth(entry["cell"]).locator(PANEL).nth(entry["order"])
         panel.scroll_into_view_if_needed()
-        readout = panel.locator("> .optim-readout")
+        readout = panel.locator(".optim-readout")
         expect(readout).to_have_text(entry["initial_readout"], timeout=timeout * 1000)
-        image = panel.locator("> img.widget-image")
-        expect(image).to_be_visible()
-        before = image.screenshot()
+        figure = panel.locator(".optim-figure")
+        expect(figure).to_be_visible()
+        expect(figure.locator("img.widget-image")).to_be_visible()
+        before = figure.screenshot()
         sliders = panel.locator(".widget-slider")
         texts = [normalise(readout.inner_text())]
         n_sliders = len({move["position"] for move in entry["moves"]})
@@ -296,21 +301,14 @@ def drive_panels(page, plan, shot_prefix, expect, timeout=30):
             desc = normalise(slider.locator(".widget-label").first.inner_text())
             assert desc == normalise(move["description"]), (
                 f"{label}: slider {move['position']} is {desc!r}, expected {move['description']!r}")
-            if "type" in move:  # type a value into the slider's readout, then Enter
-                field = slider.locator(".widget-readout")
-                field.click()
-                page.keyboard.press("Control+A")
-                page.keyboard.type(move["type"])
-                page.keyboard.press("Enter")
-            else:  # arrow keys on the focused handle
-                handle = slider.locator(".noUi-handle")
-                handle.focus()
-                for _ in range(move["presses"]):
-                    handle.press(move["key"])
+            handle = slider.locator(".noUi-handle")
+            handle.focus()
+            for _ in range(move["presses"]):
+                handle.press(move["key"])
             expect(readout).to_have_text(move["readout"], timeout=timeout * 1000)
             texts.append(normalise(readout.inner_text()))
-        page.wait_for_timeout(200)  # the image and readout are set in the same update
-        after = image.screenshot()
+        page.wait_for_timeout(200)
+        after = figure.screenshot()
         assert after != before, f"{label}: the figure did not change after moving the sliders"
         panel.scroll_into_view_if_needed()
         panel.screenshot(path=f"{shot_prefix}_cell{entry['cell']:02d}_{entry['order']}.png")
@@ -326,8 +324,7 @@ DECK_STATE_JS = """() => {
     // whether the current slide is taller than the screen (the deck then scrolls).
     const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')];
     const shown = (c) => c.classList.contains('jp-deck-mod-onscreen') && c.classList.contains('jp-deck-mod-visible');
-    const panels = [...document.querySelectorAll('.jp-NotebookPanel .widget-vbox')]
-        .filter(p => p.querySelector(':scope > .optim-readout'));
+    const panels = [...document.querySelectorAll('.jp-NotebookPanel .widget-vbox.optim-panel')];
     const first = cells.findIndex(shown);
     const heading = first < 0 ? null : cells.slice(first).find(c => shown(c) && c.querySelector('h1, h2, h3'));
     // the slide's height: from the top of its first cell on screen to the bottom of its last
@@ -381,11 +378,16 @@ def press_next(page, key, timeout=2.0):
         }}""", [before, timeout * 1000])
 
 
+def _overlay(panel):
+    """What the shown setting's SVG overlay draws (its markup, as the page holds it)."""
+    return panel.locator(".optim-frame svg.optim-overlay").evaluate("(svg) => svg.outerHTML")
+
+
 def move_slider_in_deck(page, panel, timeout=30):
     """Arrow key on the focused handle of a panel's first slider (away from the end of its
-    range); returns ((readout, image src) before, (readout, image src) after)."""
-    readout, image = panel.locator("> .optim-readout"), panel.locator("> img.widget-image")
-    before = (normalise(readout.inner_text()), image.get_attribute("src"))
+    range); returns ((readout, overlay) before, (readout, overlay) after)."""
+    readout = panel.locator(".optim-readout")
+    before = (normalise(readout.inner_text()), _overlay(panel))
     handle = panel.locator(".widget-slider .noUi-handle").first
     at_top = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
     handle.focus()
@@ -393,8 +395,7 @@ def move_slider_in_deck(page, panel, timeout=30):
     page.wait_for_function(
         "([el, text]) => el.innerText.split(/\\s+/).join(' ').trim() !== text",
         arg=[readout.element_handle(), before[0]], timeout=timeout * 1000, polling=100)
-    page.wait_for_timeout(200)  # the image and readout are set in the same update
-    return before, (normalise(readout.inner_text()), image.get_attribute("src"))
+    return before, (normalise(readout.inner_text()), _overlay(panel))
 
 
 def walk_deck(page, key="PageDown", key_after_slider="Space", max_presses=200, shot_prefix=None):
@@ -405,7 +406,7 @@ def walk_deck(page, key="PageDown", key_after_slider="Space", max_presses=200, s
     goes on with `key_after_slider` (Space), as a presenter does.
     Returns a dict: presses (to each panel), keys, moves [(before, after)], steps
     (deck_state after every press), panels (how many)."""
-    panels = page.locator(".jp-NotebookPanel .widget-vbox:has(> .optim-readout)")
+    panels = page.locator(f".jp-NotebookPanel {PANEL}")
     n_panels = panels.count()
     record = {"panels": n_panels, "presses": [], "keys": [], "moves": [], "steps": []}
     presses = 0
@@ -464,11 +465,12 @@ def _predict_move(slider, presses):
     nearest the value and each press moves it one step. Presses go right unless that
     would leave the range. Returns (key, new value)."""
     kind = type(slider).__name__
-    if kind == "SelectionSlider":
+    if kind in ("SelectionSlider", "LearningRateSlider"):   # the index moves by one per press
         i, n = slider.index, len(slider.options)
+        values = [o[1] if isinstance(o, tuple) else o for o in slider.options]
         if i + presses <= n - 1:
-            return "ArrowRight", slider.options[i + presses]
-        return "ArrowLeft", slider.options[max(i - presses, 0)]
+            return "ArrowRight", values[i + presses]
+        return "ArrowLeft", values[max(i - presses, 0)]
     if kind in ("FloatLogSlider", "FloatSlider", "IntSlider"):
         log = kind == "FloatLogSlider"
         x = math.log(slider.value, slider.base) if log else slider.value
@@ -484,22 +486,6 @@ def _predict_move(slider, presses):
     raise ValueError(f"do not know how a {kind} moves")
 
 
-def _typed_value(slider):
-    """Text to type into a float slider's readout: 90% of the top of its range, to 3
-    significant digits (exact as typed, inside the range: nothing to clamp or round).
-    None for sliders whose readout is not typed into (selection and int sliders)."""
-    kind = type(slider).__name__
-    if kind == "FloatLogSlider":
-        top = slider.base ** slider.max
-    elif kind == "FloatSlider":
-        top = slider.max
-    else:
-        return None
-    text = format(0.9 * top, ".3g")
-    low = slider.base ** slider.min if kind == "FloatLogSlider" else slider.min
-    return text if low < float(text) < top and float(text) != slider.value else None
-
-
 def _oracle_main(notebook, presses):
     """Run the notebook's code cells (up to the last one that showed a widget) in a fresh
     IPython shell, record every SliderPanel with the index of the cell that made it, then
@@ -511,6 +497,7 @@ def _oracle_main(notebook, presses):
     from IPython.core.interactiveshell import InteractiveShell
 
     import optim_helpers.widgets as W
+    from optim_helpers.readout import format_readout
 
     nb = nbformat.read(notebook, as_version=4)
     cells = nb.cells
@@ -543,21 +530,15 @@ def _oracle_main(notebook, presses):
         order = seen.get(cell_index, 0)
         seen[cell_index] = order + 1
         entry = {"cell": cell_index, "order": order,
-                 "initial_readout": panel.readout.value, "moves": []}
+                 "initial_readout": panel.readout, "moves": []}
         sliders = [(name, s) for name, s in panel.sliders.items() if "Slider" in type(s).__name__]
         for position, (name, slider) in enumerate(sliders):  # dropdowns etc. stay put
             key, value = _predict_move(slider, presses)
-            slider.value = value  # runs the update synchronously (SliderPanel contract)
+            slider.value = value  # the panel follows at once (SliderPanel contract)
+            fresh = panel.run_for(dict(zip(panel.sliders, panel.setting)))   # the helpers, called anew
             entry["moves"].append({"slider": name, "position": position, "description": slider.description,
                                    "key": key, "presses": presses, "value": value,
-                                   "readout": panel.readout.value})
-        for position, (name, slider) in enumerate(sliders):
-            typed = _typed_value(slider)
-            if typed is None:
-                continue
-            slider.value = float(typed)
-            entry["moves"].append({"slider": name, "position": position, "description": slider.description,
-                                   "type": typed, "value": float(typed), "readout": panel.readout.value})
+                                   "readout": format_readout(fresh)})
         plan.append(entry)
     print(json.dumps(plan))
 

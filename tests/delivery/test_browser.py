@@ -2,7 +2,7 @@
 and in the live slideshow (jupyterlab-slideshow) a lecturer presents from.
 
 For every lecture notebook with a slider panel (a widget with the CSS class
-``optim-readout``), ONE JupyterLab server for the whole module (the only one the test
+``optim-panel``), ONE JupyterLab server for the whole module (the only one the test
 session starts) and one Chromium at 1280x720 (a projector):
 
 1. the server serves copies of notebooks/ and data/ in a temporary folder (free port,
@@ -12,8 +12,9 @@ session starts) and one Chromium at 1280x720 (a projector):
    Python process and moves each slider there, to learn the readout each move must give;
 3. the notebook is opened, its outputs cleared, Run All, and every code cell must get an
    execution count with nothing written to stderr (once per notebook, shared by the tests);
-4. in the notebook: each slider's handle gets arrow keys and each float slider a typed
-   value; the readout must equal the oracle's text, and the figure must change;
+4. in the notebook: each slider's handle gets arrow keys; the readout must equal the
+   oracle's text (the helpers' run of that setting, computed anew), and the figure must
+   change;
 5. in the live deck: from the first slide, only the "next" key is pressed (PageDown, what
    a clicker sends, bound by slides/jupyterlab/overrides.json; Space once a slider has the
    focus) until each slider is wholly on screen; an arrow key on its handle must change
@@ -43,7 +44,7 @@ def _has_slider_panel(path):
     """Stored widget state shows a slider panel, or a code cell builds one."""
     nb = nbformat.read(path, as_version=4)
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
-    stored = any("optim-readout" in (m.get("state", {}).get("_dom_classes") or [])
+    stored = any("optim-panel" in (m.get("state", {}).get("_dom_classes") or [])
                  for m in state.get("state", {}).values())
     return stored or any(c.cell_type == "code" and SLIDER_CALL.search(c.source) for c in nb.cells)
 
@@ -184,7 +185,7 @@ def test_sliders_update_readout_and_figure(lab, name):
 def test_live_deck_next_key_reaches_and_moves_every_slider(lab, name):
     """In the live slideshow: the "next" key alone (PageDown, then Space once a slider has
     the focus) reaches each slider from the first slide; an arrow key on its handle
-    changes the readout and the image; Escape leaves the deck."""
+    changes the readout and the figure (its SVG overlay); Escape leaves the deck."""
     record = lab.deck(name)
     first = record["steps"][0]
     assert first["presenting"], f"{name}: deck:start did not start the slideshow"
