@@ -77,9 +77,8 @@ class SettingCache:
     """Results already computed, keyed by a slider's setting; the least recently used goes first.
 
     ``get(key)`` -> the stored value or None; ``put(key, value)`` stores it (and returns it)
-    and drops the oldest entries beyond ``maxsize``; maxsize 0 stores nothing. The one
-    cache of the slider layer: a panel keeps its frames in one, an SGD setup its
-    gradient-descent runs.
+    and drops the oldest entries beyond ``maxsize``; maxsize 0 stores nothing. An SGD setup
+    keeps its gradient-descent runs in one (every batch size asks for the same lr's run).
     """
 
     def __init__(self, maxsize=64):

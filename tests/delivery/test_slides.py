@@ -16,7 +16,15 @@ and recorded:
   height, pseudo-code keeps its line breaks, hidden code stays hidden, `s` opens the
   speaker view with the notes, every slide fits;
 - every lecture deck, at 1280x720 and 1920x1080: every slide fits the screen, no code is
-  cut at the right, no request leaves the disk; math is typeset and saved widgets drawn.
+  cut at the right, no request leaves the disk; math is typeset and saved widgets drawn;
+- the decks with kernel-free sliders (03 and 04, English and Korean): on each slider's
+  slide, arrow keys on its handle move the figure (the SVG overlay) and the readout to the
+  saved frame of the new position and back, with no kernel, the deck staying on the slide;
+  Space and PageDown on the handle still move the deck and not the slider;
+- faults: without JavaScript each of those decks reads as one page under a note, each
+  slider shown at its saved setting (background image with the overlay laid on it, and the
+  readout); a deck copied alone (no vendor/ beside it) says so in its own language and
+  shows the same page, with no page error and no request off disk.
 """
 import base64
 import html.parser
@@ -29,6 +37,7 @@ import nbformat
 import pytest
 
 import browser_support as bs
+import saved_sliders
 
 ROOT = bs.ROOT
 sys.path.insert(0, str(ROOT / "tools"))
@@ -36,6 +45,10 @@ import build_slides  # noqa: E402
 import check_slides  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+SLIDER_NOTEBOOKS = [ROOT / "notebooks" / lang / name for lang in ("", "ko")
+                    for name in ("03_gradient_descent.ipynb", "04_stochastic_gradient_descent.ipynb")]
+slider_ids = [f"{'ko' if build_slides.is_korean(nb) else 'en'}-{nb.stem[:2]}" for nb in SLIDER_NOTEBOOKS]
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SLIDES = ROOT / "slides"
 REMOTE = re.compile(r"^\s*(https?:)?//", re.I)
 ids = [p.name for p in NOTEBOOKS]
@@ -429,3 +442,181 @@ def test_deck_stays_on_disk_and_renders(measured, decks, notebook):
         '<script type="application/vnd.jupyter.widget-view+json">')
     if views:
         assert sum(r["sliders"] for r in rows["720p"]) > 0, f"{notebook.name}: saved sliders not drawn offline"
+
+
+# --------------------------------------------------------------------------- kernel-free sliders
+
+@pytest.fixture(scope="module")
+def slider_decks(require):
+    """{notebook: deck} for the decks of 03 and 04 in English and Korean, built if stale."""
+    missing = [str(nb) for nb in SLIDER_NOTEBOOKS if not nb.is_file()]
+    assert not missing, f"missing notebooks: {missing}"
+    _ensure_vendor(require)
+    stale = [nb for nb in SLIDER_NOTEBOOKS if check_slides.stale(nb)]
+    if stale:
+        build_slides.build(stale)
+    return {nb: build_slides.deck_path(nb) for nb in SLIDER_NOTEBOOKS}
+
+
+def _sliders(notebook):
+    sliders = saved_sliders.kernel_free_sliders(notebook)
+    assert sliders, f"{notebook}: no kernel-free slider in its saved widget state"
+    return sliders
+
+
+def _go_to(page, element):
+    """Show the slide that holds `element` (a locator); returns reveal.js's indices."""
+    return page.evaluate("""(el) => { const i = Reveal.getIndices(el.closest('section'));
+        Reveal.slide(i.h, i.v); return Reveal.getIndices(); }""", element.element_handle())
+
+
+def _indices(page):
+    return page.evaluate("() => Reveal.getIndices()")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", SLIDER_NOTEBOOKS, ids=slider_ids)
+def test_deck_sliders_move_without_a_kernel(slider_decks, browser, notebook):
+    """Each kernel-free slider, one step to a neighbour and back by arrow keys on its handle:
+    the overlay's drawing and the readout become the saved ones of that position, the deck
+    stays on the slide, nothing leaves the disk; Space and PageDown still move the deck."""
+    sliders = _sliders(notebook)
+    off_disk, errors = [], []
+    ctx = check_slides.offline_context(browser, 1280, 720, off_disk)
+    try:
+        page = ctx.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        check_slides.open_deck(page, slider_decks[notebook])
+        for slider in sliders:
+            name = f"{notebook.name} {slider.description!r} ({slider.n_positions} positions)"
+            view = page.locator(f'.jupyter-widgets[data-model-id="{slider.view_id}"] > .widget-subarea')
+            assert view.count() == 1, f"{name}: its widget view is not drawn in the deck"
+            at = _go_to(page, view)
+            _, texts, figures = slider.expected(slider.index)
+            to = saved_sliders.neighbour(slider)
+            _, to_texts, to_figures = slider.expected(to)
+            assert (texts, figures) != (to_texts, to_figures), f"{name}: positions {slider.index} and {to} look alike"
+            before, after = saved_sliders.move(page, view, slider, slider.index, to)
+            assert (before["texts"], before["figures"]) == (texts, figures), f"{name}: not at its saved frame"
+            assert after["texts"] == to_texts, f"{name}: readout after one step: {after['texts']}, want {to_texts}"
+            assert after["figures"] == to_figures, f"{name}: the figure is not the saved frame of position {to}"
+            assert len(after["images"]) >= 1, f"{name}: the background image is not shown"
+            assert _indices(page) == at, f"{name}: the arrow key moved the deck too"
+            _, back = saved_sliders.move(page, view, slider, to, slider.index)
+            assert (back["texts"], back["figures"]) == (texts, figures), f"{name}: not back at its saved frame"
+        first = sliders[0]
+        view = page.locator(f'.jupyter-widgets[data-model-id="{first.view_id}"] > .widget-subarea')
+        handle = view.locator(".widget-slider .noUi-handle").nth(first.position_in_view)
+        for key in ("Space", "PageDown"):
+            at = _go_to(page, view)
+            handle.focus()
+            handle.press(key)
+            page.wait_for_function("(at) => JSON.stringify(Reveal.getIndices()) !== JSON.stringify(at)",
+                                   arg=at, timeout=5_000)
+            _go_to(page, view)
+            shown = saved_sliders.shown(view)
+            assert shown["texts"] == first.expected(first.index)[1], f"{key} on the handle moved the slider"
+    finally:
+        ctx.close()
+    assert not off_disk, f"{notebook.name}: requests off disk: {off_disk}"
+    assert not errors, f"{notebook.name}: page errors: {errors}"
+
+
+STATIC_SHOWN_JS = """(root) => {
+    // A saved rendering: its visible images, the texts of its HTML parts outside SVGs, what
+    // each SVG drawing with a viewBox draws (its ids' prefix taken off), and the boxes of
+    // the background image and of the overlays in page pixels.
+    const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+    const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; };
+    const text = (el) => { const c = el.cloneNode(true); c.querySelectorAll('svg').forEach((s) => s.remove());
+        return c.textContent.split(/\\s+/).join(' ').trim(); };
+    const images = Array.from(root.querySelectorAll('img')).filter(visible);
+    const svgs = Array.from(root.querySelectorAll('.saved-html svg[viewBox]')).filter(visible);
+    return {
+        images: images.map((i) => i.naturalWidth),
+        imageBoxes: images.map(box),
+        texts: Array.from(root.querySelectorAll('.saved-html')).filter(visible).map(text).filter(Boolean),
+        controls: Array.from(root.querySelectorAll('.saved-control')).filter(visible).map(text),
+        figures: svgs.map((svg) => Array.from(svg.querySelectorAll('path, use'))
+            .map((el) => (el.getAttribute(el.tagName === 'use' ? 'href' : 'd') || '')
+                .replace(/^#SAVED_PREFIX/, '#')).join('|')),
+        figureBoxes: svgs.map(box),
+    };
+}""".replace("SAVED_PREFIX", build_slides.STATIC_ID_PREFIX)
+
+
+def _check_saved_renderings(page, notebook):
+    """Every kernel-free slider's view shows its saved rendering: the saved frame's drawing
+    and readout, laid over the background image, and the slider's saved value."""
+    for slider in _sliders(notebook):
+        name = f"{notebook.name} {slider.description!r}"
+        fallback = page.locator(f'.jupyter-widgets[data-model-id="{slider.view_id}"] > .saved-figure')
+        assert fallback.count() == 1 and fallback.is_visible(), f"{name}: no saved rendering shown"
+        got = fallback.evaluate(STATIC_SHOWN_JS)
+        _, texts, figures = slider.expected(slider.index)
+        assert got["figures"] == figures, f"{name}: the drawing is not the saved frame"
+        assert all(t in got["texts"] for t in texts), f"{name}: readout {texts} not in {got['texts']}"
+        assert got["images"] and all(w > 0 for w in got["images"]), f"{name}: no background image"
+        image = got["imageBoxes"][0]
+        for overlay in got["figureBoxes"]:  # laid on the background: same left, top and width
+            assert all(abs(a - b) <= 1 for a, b in zip(overlay[:3], image[:3])), (
+                f"{name}: overlay {overlay} is not laid over the background {image}")
+        assert any(slider.description in c for c in got["controls"]), f"{name}: {got['controls']}"
+
+
+def _message(page, selector):
+    return page.locator(selector).evaluate("(el) => getComputedStyle(el).display !== 'none' && el.innerText")
+
+
+def _check_language(notebook, text):
+    if build_slides.is_korean(notebook):
+        assert HANGUL.search(text), f"the Korean deck's message is not in Korean: {text!r}"
+    else:
+        assert not HANGUL.search(text) and re.search(r"\bJavaScript\b|\bvendor/", text), (
+            f"the English deck's message is not in English: {text!r}")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", SLIDER_NOTEBOOKS, ids=slider_ids)
+def test_deck_without_javascript_shows_saved_sliders(slider_decks, browser, notebook):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, java_script_enabled=False)
+    try:
+        page = ctx.new_page()
+        page.goto(slider_decks[notebook].resolve().as_uri())
+        note = _message(page, ".deck-message-noscript")
+        assert note and "JavaScript" in note.replace("자바스크립트", "JavaScript"), f"no JavaScript note: {note!r}"
+        _check_language(notebook, note)
+        assert page.locator(".reveal .slides h1").first.is_visible(), "the first slide is not shown"
+        _check_saved_renderings(page, notebook)
+    finally:
+        ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", SLIDER_NOTEBOOKS, ids=slider_ids)
+def test_deck_without_its_assets_says_so(slider_decks, browser, notebook, tmp_path):
+    """The deck's .html alone in a folder (no vendor/ beside it): a message in the deck's
+    language, the slides as one page with each slider at its saved setting."""
+    import shutil
+
+    alone = tmp_path / slider_decks[notebook].name
+    shutil.copy(slider_decks[notebook], alone)
+    off_disk, errors = [], []
+    ctx = check_slides.offline_context(browser, 1280, 720, off_disk)
+    try:
+        page = ctx.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(alone.as_uri())
+        page.wait_for_function("() => document.documentElement.classList.contains('deck-missing')",
+                               timeout=10_000)
+        message = _message(page, ".deck-message-missing")
+        assert message and "vendor/" in message, f"no message about the missing assets: {message!r}"
+        _check_language(notebook, message)
+        assert page.evaluate("() => document.documentElement.lang") == (
+            "ko" if build_slides.is_korean(notebook) else "en")
+        assert page.locator(".reveal .slides h1").first.is_visible(), "the first slide is not shown"
+        _check_saved_renderings(page, notebook)
+    finally:
+        ctx.close()
+    assert not off_disk, f"requests off disk: {off_disk}"
+    assert not errors, f"page errors: {errors}"
