@@ -267,7 +267,9 @@ MEASURE_JS = """async () => {
       const room = (pre.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight)) / ch;
       cut += pre.textContent.split('\\n').filter(l => l.length > room + 0.5).length || 1;
     }
-    const figScales = [...slide.querySelectorAll('img')].filter(shown).filter(i => i.naturalWidth > 0)
+    // rendered images only: not a widget's saved rendering hidden behind the live widget
+    const figScales = [...slide.querySelectorAll('img')].filter(shown)
+        .filter(i => i.naturalWidth > 0 && i.getClientRects().length > 0)
         .map(i => i.offsetWidth / i.naturalWidth);
     const heading = slide.querySelector('h1, h2, h3');
     return {h: idx.h, v: idx.v, title: heading ? heading.textContent.replace(/\\u00b6/g, '').trim() : '',

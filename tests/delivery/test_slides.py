@@ -470,6 +470,16 @@ def _go_to(page, element):
         Reveal.slide(i.h, i.v); return Reveal.getIndices(); }""", element.element_handle())
 
 
+def _open_for_sliders(page, deck):
+    """Open a deck and wait for reveal.js and for every widget view to be drawn (not for
+    MathJax: the slider tests do not read formulas)."""
+    page.goto(deck.resolve().as_uri())
+    page.wait_for_function("""() => window.Reveal && document.querySelector('.reveal.ready') &&
+        document.querySelectorAll('.widget-subarea:not(:empty)').length >=
+        document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length""",
+                           timeout=30_000)
+
+
 def _indices(page):
     return page.evaluate("() => Reveal.getIndices()")
 
@@ -486,13 +496,14 @@ def test_deck_sliders_move_without_a_kernel(slider_decks, browser, notebook):
     try:
         page = ctx.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        check_slides.open_deck(page, slider_decks[notebook])
+        _open_for_sliders(page, slider_decks[notebook])
         for slider in sliders:
             name = f"{notebook.name} {slider.description!r} ({slider.n_positions} positions)"
             view = page.locator(f'.jupyter-widgets[data-model-id="{slider.view_id}"] > .widget-subarea')
             assert view.count() == 1, f"{name}: its widget view is not drawn in the deck"
             at = _go_to(page, view)
             _, texts, figures = slider.expected(slider.index)
+            assert texts and figures, f"{name}: its saved frames hold no readout or no drawing"
             to = saved_sliders.neighbour(slider)
             _, to_texts, to_figures = slider.expected(to)
             assert (texts, figures) != (to_texts, to_figures), f"{name}: positions {slider.index} and {to} look alike"
@@ -554,6 +565,7 @@ def _check_saved_renderings(page, notebook):
         assert fallback.count() == 1 and fallback.is_visible(), f"{name}: no saved rendering shown"
         got = fallback.evaluate(STATIC_SHOWN_JS)
         _, texts, figures = slider.expected(slider.index)
+        assert texts and figures, f"{name}: its saved frame holds no readout or no drawing"
         assert got["figures"] == figures, f"{name}: the drawing is not the saved frame"
         assert all(t in got["texts"] for t in texts), f"{name}: readout {texts} not in {got['texts']}"
         assert got["images"] and all(w > 0 for w in got["images"]), f"{name}: no background image"
