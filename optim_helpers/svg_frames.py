@@ -39,6 +39,9 @@ _PATH = re.compile(r'\bd="([^"]*)"')
 _GROUP_ID = re.compile(r' id="(?!p[0-9a-f]{10}"|m[0-9a-f]{10}"|part-)[^"]*"')  # but clip paths, markers, parts
 _PART = re.compile(r"<g id='part-(\d+)'>")
 _DEFS = re.compile(r"<defs>(.*?)</defs>")
+_ROUNDED = re.compile(r'\s(x|y|width|height|transform)="([^"]*)"')   # positions: to 0.1 pt
+_MARKERS = re.compile(r'<g clip-path="([^"]*)">((?:<use [^>]*/>)+)</g>')  # a line's markers
+_STYLE = re.compile(r' style="([^"]*)"')
 ROOT_STYLE = "stroke-linejoin:round;stroke-linecap:butt"   # matplotlib's SVG style sheet
 
 
@@ -67,9 +70,6 @@ def _compact_path(d):
     return " ".join(out).replace(" -", "-")
 
 
-_ROUNDED = re.compile(r'\s(x|y|width|height|transform)="([^"]*)"')
-
-
 def compact_svg(svg):
     """matplotlib's SVG output without its prologue, metadata, style sheet, group ids and
     extra spaces, with positions to 0.1 pt and path steps relative (text is left as it is).
@@ -95,10 +95,6 @@ def compact_svg(svg):
     return re.sub(r'="([^"\']*)"', r"='\1'", svg)     # ' needs no escape in JSON, " does
 
 
-_MARKERS = re.compile(r'<g clip-path="([^"]*)">((?:<use [^>]*/>)+)</g>')
-_STYLE = re.compile(r' style="([^"]*)"')
-
-
 def _hoist_marker_style(match):
     """A line's markers (<use> elements) share one style: write it once, on their group."""
     styles = set(_STYLE.findall(match.group(2)))
@@ -117,8 +113,8 @@ class FrameLayers:
 
     figure: a SliderFigure (its ``dynamic`` artists and ``rescaled`` Axes). For each
     setting call ``figure.draw(run)`` then ``add()``; then ``overlay(number)`` and
-    ``shared_defs()``. ``prefix`` starts the ids of the shared parts: make it unique per
-    panel in a page.
+    ``shared_defs()``. A shared part's id is ``prefix`` and a hash of its content, so two
+    panels in one page share an id only for the same drawing.
     """
 
     def __init__(self, figure, prefix="optim"):
