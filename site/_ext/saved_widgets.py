@@ -5,8 +5,9 @@ Saved widgets. MyST-NB writes each widget output as a
 manager replaces with the live widget. Where it cannot (JavaScript off; the page opened
 without its ``_static/`` folder), that spot would stay blank. So each one is wrapped here in
 ``<div class="saved-widget">`` together with a static rendering of the same saved state:
-the figure at its saved setting (the Image, or the shown child of a Stack) and the readout
-text, the controls' values as text, and a note saying why the figure does not move. The
+the figure at its saved setting (the Image, or the shown child of a Stack; a slider figure's
+layers, its background image and the saved setting's SVG overlay, one on the other) and the
+readout text, the controls' values as text, and a note saying why the figure does not move. The
 site's CSS hides that rendering once JavaScript runs (``html.js``); the inline script of
 ``_templates/layout.html`` shows it again, with the note, when the widget does not appear.
 
@@ -42,6 +43,11 @@ NOTES = {
 }
 BOXES = {"VBoxModel": "column", "HBoxModel": "row", "BoxModel": "row", "GridBoxModel": "row"}
 SELECTORS = {"StackModel", "TabModel", "AccordionModel"}  # show the selected child only
+# A layered GridBox (a slider figure: the background image, then the shown setting's SVG
+# overlay on top, both as wide as the figure) is laid out by inline styles, not by site.css:
+# its layers must stay on each other also on a page opened without its _static/ folder.
+GRID_KEYS = ("grid_template_columns", "width", "max_width")  # taken from the saved layout
+FILL_STYLE = "display:block;width:100%;height:auto"  # an image filling its layer
 
 
 def page_language(docname):
@@ -71,11 +77,19 @@ def _format(value, fmt):
         return str(value)
 
 
+def _layout(state, model):
+    """The saved layout (a dict of CSS-like traits) of a saved model."""
+    return (state.get(_ref((model or {}).get("state", {}).get("layout"))) or {}).get("state", {})
+
+
 def _grid_area(state, child):
     """The grid_area of a saved child's layout, or None."""
-    model = state.get(_ref(child)) or {}
-    layout = state.get(_ref(model.get("state", {}).get("layout"))) or {}
-    return layout.get("state", {}).get("grid_area")
+    return _layout(state, state.get(_ref(child))).get("grid_area")
+
+
+def _css(layout, keys):
+    """Inline CSS of the traits `keys` that `layout` sets (grid_area -> grid-area: ...)."""
+    return "".join(f"{k.replace('_', '-')}:{layout[k]};" for k in keys if layout.get(k))
 
 
 def _layered(state, children):
@@ -85,23 +99,27 @@ def _layered(state, children):
     return len(children) > 1 and len(areas) == 1 and None not in areas
 
 
-def static_html(state, model_id, depth=0):
-    """A static HTML rendering of the saved widget `model_id` (recursively), or ''."""
+def static_html(state, model_id, depth=0, fill=False):
+    """A static HTML rendering of the saved widget `model_id` (recursively), or ''.
+    `fill`: an image fills the width of its container (a layer of a layered GridBox)."""
     model = state.get(model_id)
     if model is None or depth > 20:
         return ""
     name, s = model.get("model_name", ""), model.get("state", {})
     if name == "GridBoxModel" and _layered(state, s.get("children", [])):
-        inner = "".join(f'<div class="saved-widget-layer">{static_html(state, _ref(c), depth + 1)}</div>'
-                        for c in s.get("children", []))
-        return f'<div class="saved-widget-layers">{inner}</div>'
+        grid = "display:grid;" + _css({"grid_template_columns": "100%", **_layout(state, model)}, GRID_KEYS)
+        inner = "".join(
+            f'<div class="saved-widget-layer" style="grid-area:{html.escape(_grid_area(state, c))};'
+            f'align-self:start;min-width:0">{static_html(state, _ref(c), depth + 1, fill=True)}</div>'
+            for c in s.get("children", []))
+        return f'<div class="saved-widget-layers" style="{html.escape(grid)}">{inner}</div>'
     if name in BOXES:
         inner = "".join(static_html(state, _ref(c), depth + 1) for c in s.get("children", []))
         return f'<div class="saved-widget-box saved-widget-{BOXES[name]}">{inner}</div>' if inner else ""
     if name in SELECTORS:
         children, index = s.get("children", []), s.get("selected_index")
         if isinstance(index, int) and 0 <= index < len(children):
-            return static_html(state, _ref(children[index]), depth + 1)
+            return static_html(state, _ref(children[index]), depth + 1, fill)
         return ""
     if name == "ImageModel":
         data = next((b.get("data") for b in model.get("buffers", []) if b.get("path") == ["value"]), None)
@@ -109,6 +127,7 @@ def static_html(state, model_id, depth=0):
             return ""
         fmt = html.escape(s.get("format") or "png")
         size = "".join(f' {k}="{html.escape(str(s[k]))}"' for k in ("width", "height") if s.get(k))
+        size += f' style="{FILL_STYLE}"' if fill else ""
         return f'<img class="saved-widget-image" alt="" src="data:image/{fmt};base64,{data}"{size}>'
     if name in ("HTMLModel", "HTMLMathModel"):
         return f'<div class="saved-widget-html">{s.get("value", "")}</div>'

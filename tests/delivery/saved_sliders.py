@@ -174,6 +174,10 @@ SHOWN_JS = """async (root, html) => {
     const images = [];
     for (const img of root.querySelectorAll('img')) {
         if (!visible(img)) continue;
+        if (img.src.startsWith('data:')) {  // read as is: a page without JavaScript runs no callbacks
+            images.push(img.src.slice(img.src.indexOf(',') + 1));
+            continue;
+        }
         const blob = await (await fetch(img.src)).blob();
         const data = await new Promise((ok) => {
             const reader = new FileReader();
@@ -184,8 +188,8 @@ SHOWN_JS = """async (root, html) => {
     }
     const texts = Array.from(root.querySelectorAll(html))
         .filter(visible).map(text).filter(Boolean);
-    const figures = Array.from(root.querySelectorAll(html)).flatMap((el) => Array.from(el.querySelectorAll('svg[viewBox]')))
-        .filter(visible).map((svg) => Array.from(svg.querySelectorAll('path, use'))
+    const figures = Array.from(root.querySelectorAll(html))
+        .flatMap((el) => Array.from(el.querySelectorAll('svg[viewBox]'))).filter(visible).map((svg) => Array.from(svg.querySelectorAll('path, use'))
             .map((el) => el.getAttribute(el.tagName === 'use' ? 'href' : 'd') || '').join('|'));
     return {images, texts, figures};
 }"""
