@@ -128,8 +128,9 @@ def _view_ids(notebook):
     return ids
 
 
-def kernel_free_sliders(notebook):
-    """Every kernel-free slider of `notebook` (see the module docstring), in output order."""
+def kernel_free_sliders(notebook, kind="Slider"):
+    """Every kernel-free slider of `notebook` (see the module docstring), in output order.
+    kind="Dropdown": the menus linked to Stacks the same way (03's landscape menu)."""
     state = saved_state(notebook)
     linked = {}  # slider id -> (trait, [stack ids])
     for model in state.values():
@@ -139,13 +140,13 @@ def kernel_free_sliders(notebook):
         ends = [(_ref((s.get(k) or [None])[0]), (s.get(k) or [None, None])[1]) for k in ("source", "target")]
         for (a, a_trait), (b, b_trait) in (ends, ends[::-1]):
             if (a in state and b in state and b_trait == "selected_index"
-                    and "Slider" in state[a].get("model_name", "")
+                    and kind in state[a].get("model_name", "")
                     and state[b].get("model_name") == "StackModel"):
                 linked.setdefault(a, (a_trait, []))[1].append(b)
     found = []
     for view_id in _view_ids(notebook):
         shown = _shown(state, view_id)
-        drawn_sliders = [m for m in shown if "Slider" in state[m].get("model_name", "")]
+        drawn_sliders = [m for m in shown if kind in state[m].get("model_name", "")]
         for position, slider_id in enumerate(drawn_sliders):
             if slider_id not in linked:
                 continue
@@ -223,6 +224,29 @@ def move(page, view, slider, frm, to, timeout_ms=5000):
     for _ in range(abs(to - frm)):
         handle.press("ArrowRight" if to > frm else "ArrowLeft")
     want = slider.expected(to)[1]
+    try:
+        page.wait_for_function(
+            """([root, want]) => {
+                const text = """ + TEXT_JS + """;
+                const got = Array.from(root.querySelectorAll('.widget-html-content'))
+                    .filter((el) => el.offsetWidth || el.offsetHeight).map(text);
+                return want.every((t) => got.includes(t));
+            }""", arg=[view.element_handle(), want], timeout=timeout_ms)
+    except Exception:  # the caller's comparison says what is shown instead
+        pass
+    return before, shown(view)
+
+
+def choose(page, view, menu, to, timeout_ms=5000):
+    """Choose option `to` of `menu` (a kernel-free Dropdown, from kernel_free_sliders(...,
+    kind="Dropdown")) in the rendered `view`; returns what the view showed before and after,
+    once the readout of option `to` is shown (or `timeout_ms`)."""
+    before = shown(view)
+    selects = view.locator("select")
+    assert selects.count() == menu.sliders_in_view, (
+        f"the view draws {selects.count()} menus, its saved state has {menu.sliders_in_view}")
+    selects.nth(menu.position_in_view).select_option(index=to)
+    want = menu.expected(to)[1]
     try:
         page.wait_for_function(
             """([root, want]) => {

@@ -533,6 +533,36 @@ def test_deck_sliders_move_without_a_kernel(slider_decks, browser, notebook):
     assert not errors, f"{notebook.name}: page errors: {errors}"
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", [nb for nb in SLIDER_NOTEBOOKS if nb.name.startswith("03")],
+                         ids=[i for i in slider_ids if i.endswith("-03")])
+def test_deck_landscape_menu_moves_without_a_kernel(slider_decks, browser, notebook):
+    """03's landscape menu is linked to its Stack of figures as the sliders are: choosing
+    another landscape shows that landscape's saved background, drawing and readout."""
+    menus = saved_sliders.kernel_free_sliders(notebook, kind="Dropdown")
+    assert len(menus) == 1, f"{notebook.name}: {len(menus)} kernel-free menus, expected the landscape menu"
+    (menu,) = menus
+    off_disk, errors = [], []
+    ctx = check_slides.offline_context(browser, 1280, 720, off_disk)
+    try:
+        page = ctx.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        _open_for_sliders(page, slider_decks[notebook])
+        view = page.locator(f'.jupyter-widgets[data-model-id="{menu.view_id}"] > .widget-subarea')
+        _go_to(page, view)
+        for frm, to in [(menu.index, saved_sliders.neighbour(menu)), (saved_sliders.neighbour(menu), menu.index)]:
+            images, texts, figures = menu.expected(to)
+            before, after = saved_sliders.choose(page, view, menu, to)
+            assert after["texts"] == texts, f"menu {frm} -> {to}: readout {after['texts']}, want {texts}"
+            assert after["figures"] == figures, f"menu {frm} -> {to}: the drawing is not the saved one"
+            assert set(images) <= set(after["images"]), f"menu {frm} -> {to}: not that landscape's background"
+            assert after["images"] != before["images"], f"menu {frm} -> {to}: the background did not change"
+    finally:
+        ctx.close()
+    assert not off_disk, f"{notebook.name}: requests off disk: {off_disk}"
+    assert not errors, f"{notebook.name}: page errors: {errors}"
+
+
 STATIC_SHOWN_JS = """(root) => {
     // A saved rendering: its visible images, the texts of its HTML parts outside SVGs, what
     // each SVG drawing with a viewBox draws (its ids' prefix taken off), and the boxes of
