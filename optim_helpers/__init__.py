@@ -15,7 +15,8 @@ Modules, one concept family each:
 * ``readout``     the one-line text under every slider figure, from a run record
 * ``frames``      projector-sized figures off pyplot, ``ROOM_STYLE``, ticks, PNG bytes
 * ``slider_figures`` the drawing of a run record (matplotlib only)
-* ``widgets``     the thin ipywidgets layer: controls -> run -> drawing and readout
+* ``svg_frames``  a slider figure as one background PNG plus a small SVG per setting
+* ``widgets``     the slider panels: every setting run and drawn once, moved in the browser
 
 Importing the package has no side effects: it sets no seed and no plot style. The maths
 modules (and ``sliders``, ``readout``) import only NumPy and threadpoolctl; the modules in
@@ -33,6 +34,7 @@ _LAZY = {
     "plots": ".plots",
     "frames": ".frames",
     "slider_figures": ".slider_figures",
+    "svg_frames": ".svg_frames",
     "widgets": ".widgets",
 }
 

@@ -221,7 +221,8 @@ class SGDFigure(SliderFigure):
     fill the height), to one of two tops, ``tops``: a tick just above the initial loss,
     or, when a full-loss curve climbs above that, a tick just above twice the initial
     loss. Ticks are multiples of half a power of ten, and the axis takes only these two
-    states, so most moves redraw only the curves. A run that blows up leaves the top and
+    states, so most settings share one of two loss axes (drawn once
+    for all of them by ``svg_frames``). A run that blows up leaves the top and
     its title says so; minibatch losses below the bottom leave it too.
     """
 

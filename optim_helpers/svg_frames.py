@@ -10,9 +10,11 @@ into what a web page can show without Python:
 
 * ``background_png()``: the figure with every changing part hidden, as PNG bytes
   (1200 x 500 px, drawn once);
-* ``overlay()``: the changing parts as drawn now, as an ``<svg>`` of the same size (its
-  viewBox is in points, 864 x 360 for 1200 x 500 px at 100 dpi), drawn by matplotlib's
-  own SVG renderer, then made compact (numbers to 0.1 pt, path steps relative);
+* ``add()``: records the changing parts as drawn now (after ``figure.draw(run)``) and
+  returns the record's number; ``overlay(number)`` is that record as an ``<svg>`` of the
+  figure's size (its viewBox is in points, 864 x 360 for 1200 x 500 px at 100 dpi), drawn
+  by matplotlib's own SVG renderer, then made compact (positions rounded to 0.1 pt, path
+  steps relative);
 * ``shared_defs()``: the parts that more than one setting shows, each once. A part seen
   before (the same gradient-descent curve for every batch size, the same loss axis for
   many learning rates) is not copied into each overlay but referenced (``<use>``) from an
@@ -52,8 +54,8 @@ def _short(tenths):
 
 
 def _compact_path(d):
-    """An SVG path of matplotlib's (absolute M and L steps) with coordinates in tenths of a
-    point and every step after the first relative ('M1 2l3 4 5 6'). Other paths: rounded only."""
+    """An SVG path of matplotlib's (absolute M and L steps) with coordinates rounded to
+    0.1 pt and every step after the first relative ('M1 2l3 4 5 6'). Other paths: rounded only."""
     tokens = d.split()
     if not tokens or not set(t for t in tokens if t.isalpha()) <= {"M", "L"}:
         return _NUMBER.sub(lambda m: _short(round(float(m.group()) * 10)), " ".join(tokens))

@@ -3,15 +3,17 @@
 Introduced in 03_gradient_descent.ipynb (the learning-rate sliders) and
 04_stochastic_gradient_descent.ipynb (the learning-rate and batch-size pair).
 
-A slider panel computes the run of every setting its controls can reach once, when it is
-made (``optim_helpers.sliders``: ``landscape_run``, ``classifier_run``, ``sgd_run``), draws
-each (``slider_figures``) and keeps the drawings as a background picture plus one small SVG
-overlay per setting (``svg_frames.FrameLayers``). The overlays sit in ``ipywidgets.Stack``s
-whose ``selected_index`` is linked in the browser (``ipywidgets.jslink``) to the controls'
-``index``; so are the one-line readouts (``readout.format_readout``, HTML of CSS class
-``optim-readout``). Moving a control therefore redraws in the page itself: live in
-JupyterLab, and with no kernel at all wherever the notebook's saved widget state is shown
-(an offline deck, the static site, a notebook viewer).
+When it is made, a slider panel computes once the run of every setting its controls can
+reach (``optim_helpers.sliders``: ``landscape_run``, ``classifier_run``, ``sgd_run``), draws
+each (``slider_figures``) and keeps the drawings as one background picture per figure (one
+per landscape in 03) plus one small SVG overlay per setting (``svg_frames.FrameLayers``).
+Each setting's overlay and its one-line readout (``readout.format_readout``, in a
+``<div class="optim-readout">``) form one HTML widget of CSS class ``optim-frame``. These
+sit in ``ipywidgets.Stack``s whose ``selected_index`` is linked in the browser
+(``ipywidgets.jslink``) to the controls' ``index``. Moving a control therefore redraws in
+the page itself: live in JupyterLab, and with no kernel at all wherever the notebook's
+saved widget state is drawn by the Jupyter widgets HTML manager (tested: the offline decks
+and the static site).
 
 The factories ``lr_slider_landscape``, ``lr_slider_classifier`` and ``sgd_sliders`` return a
 ``SliderPanel``; ``panel.sliders["lr"].value = x`` shows that setting (x may be any number
@@ -68,15 +70,17 @@ class SliderPanel(ipywidgets.VBox):
     """The widget a slider cell shows: controls, the figure of their setting, a readout.
 
     controls: dict name -> control with an ``index`` (SelectionSlider, Dropdown), outer
-    first; values: dict name -> the value of each of that control's positions;
+    first; values: dict name -> list, the value at each of that control's positions;
     figure_names: the leading names whose values choose the figure (the landscape), the
-    others its frames; figure_for(values) -> the SliderFigure that draws that setting;
-    run_for(values) -> its run record. Every setting is run and drawn here, once.
+    others its frames. A setting is a dict name -> one value: figure_for(setting) -> the
+    SliderFigure that draws it, run_for(setting) -> its run record. Every setting is run
+    and drawn here, once (build_seconds says how long that took, the figures made on the
+    way included).
 
     Attributes: sliders (the controls), runs {setting: record} and frames {setting: HTML
     widget of its SVG overlay and readout}, for every setting; setting (the current one, a
     tuple of values in the controls' order), run (its record), readout (its text), frame
-    (its HTML), background (the Image under it), shared (the HTML of the parts that several
+    (its HTML), figure (the widget under the controls), background (the Image under it), shared (the HTML of the parts that several
     settings show, which the overlays <use>); stacks [(control name, Stack)] and links
     (their ipywidgets.Link to the control); run_for (the function given); build_seconds
     (how long running and drawing every setting took).
@@ -91,9 +95,9 @@ class SliderPanel(ipywidgets.VBox):
         names = list(self.sliders)
         self.stacks, self.links, self.runs, layers, overlays = [], [], {}, {}, {}
         for setting in itertools.product(*(self._values[name] for name in names)):
-            settings = dict(zip(names, setting))
-            figure = figure_for(settings)
-            self.runs[setting] = run = run_for(settings)
+            named = dict(zip(names, setting))
+            figure = figure_for(named)
+            self.runs[setting] = run = run_for(named)
             key = setting[:len(figure_names)]
             if key not in layers:      # shared parts' ids are hashes of their content
                 layers[key] = FrameLayers(figure, prefix="optim")
@@ -190,15 +194,22 @@ def _landscape_choices(first):
     return {label: first, **{name: ls for name, ls in LANDSCAPES.items() if ls is not first}}
 
 
+def _made_once(make):
+    """make(key) on the first call with a key, the same object after: the panel makes each
+    figure when its first setting is drawn (so build_seconds counts it)."""
+    made = {}
+    return lambda key: made[key] if key in made else made.setdefault(key, make(key))
+
+
 def lr_slider_landscape(landscape="mountain", lr=0.1, lr_min=1e-3, lr_max=31.6, n_steps=50,
                         start=None, choose_landscape=True, dpi=None):
-    """Learning-rate slider over gradient descent on a 2-D landscape.
+    """Learning-rate slider over gradient descent on a 2-D landscape; returns a SliderPanel.
 
-    landscape: a Landscape (built-in or your own) or a built-in's name. Sliders {"lr":
-    LearningRateSlider}, plus {"landscape": Dropdown} if choose_landscape (this landscape
-    first, then the other built-ins). A setting shows
-    LandscapeFigure.draw(sliders.landscape_run(landscape, lr, n_steps, start)); ``start``
-    applies to this landscape, the others start from their own.
+    landscape: a Landscape (built-in or your own) or a built-in's name; start: (2,) floats,
+    where this landscape's runs start (default: its own start), the others start from
+    theirs. Sliders {"lr": LearningRateSlider}, plus {"landscape": Dropdown} (first) if
+    choose_landscape (this landscape first, then the other built-ins). A setting shows
+    LandscapeFigure.draw(sliders.landscape_run(landscape, lr, n_steps, start)).
     Introduced in 03_gradient_descent.ipynb.
     """
     first = landscape if isinstance(landscape, Landscape) else get_landscape(landscape)
@@ -209,16 +220,15 @@ def lr_slider_landscape(landscape="mountain", lr=0.1, lr_min=1e-3, lr_max=31.6, 
     controls = {"landscape": ipywidgets.Dropdown(options=list(choices), value=first_label,
                                                  description="landscape")} if choose_landscape else {}
     controls["lr"] = lr_slider(lr, lr_min, lr_max)
-    figures = {label: LandscapeFigure(ls, n_steps, starts.get(label), dpi=dpi) for label, ls in choices.items()}
+    figure = _made_once(lambda label: LandscapeFigure(choices[label], n_steps, starts.get(label), dpi=dpi))
 
-    def setting(values):
-        return values.get("landscape", first_label)
+    def label(setting):
+        return setting.get("landscape", first_label)
 
-    def run_for(values):
-        label = setting(values)
-        return runs.landscape_run(choices[label], values["lr"], n_steps, starts.get(label))
+    def run_for(setting):
+        return runs.landscape_run(choices[label(setting)], setting["lr"], n_steps, starts.get(label(setting)))
 
-    return SliderPanel(controls, _values(controls), lambda values: figures[setting(values)], run_for,
+    return SliderPanel(controls, _values(controls), lambda setting: figure(label(setting)), run_for,
                        figure_names=("landscape",) if choose_landscape else ())
 
 
@@ -230,19 +240,22 @@ def _values(controls):
 
 def lr_slider_classifier(X_train, y_train, X_val, y_val, reg=0.05, lr=1.0, lr_min=1e-3,
                          lr_max=100.0, n_steps=60, dpi=None):
-    """Learning-rate slider over full-batch gradient descent of a softmax classifier.
+    """Learning-rate slider over full-batch gradient descent of a softmax classifier;
+    returns a SliderPanel.
 
-    Sliders {"lr": LearningRateSlider}; a setting shows
+    X_train, X_val: (N, D) floats, the bias folded in as a last column of ones; y_train,
+    y_val: (N,) integer labels. Sliders {"lr": LearningRateSlider}; a setting shows
     ClassifierFigure.draw(sliders.classifier_run(setup, lr)), setup =
     sliders.classifier_setup(X_train, y_train, X_val, y_val, reg, n_steps). Keep lr_max
-    above 2 / reg so the top of the range really diverges.
+    above 2 / reg so that the top of the range lies past that edge; how soon a run there is
+    reported diverged depends on n_steps.
     Introduced in 03_gradient_descent.ipynb.
     """
     setup = runs.classifier_setup(X_train, y_train, X_val, y_val, reg, n_steps)
     controls = {"lr": lr_slider(lr, lr_min, lr_max)}
-    figure = ClassifierFigure(setup, dpi=dpi)
-    return SliderPanel(controls, _values(controls), lambda values: figure,
-                       lambda values: runs.classifier_run(setup, values["lr"]))
+    figure = _made_once(lambda _: ClassifierFigure(setup, dpi=dpi))
+    return SliderPanel(controls, _values(controls), lambda setting: figure(None),
+                       lambda setting: runs.classifier_run(setup, setting["lr"]))
 
 
 def batch_size_slider(batch_size, n_train, batch_sizes=runs.BATCH_SIZES):
@@ -257,9 +270,11 @@ def batch_size_slider(batch_size, n_train, batch_sizes=runs.BATCH_SIZES):
 def sgd_sliders(X_train, y_train, X_val, y_val, reg=0.05, lr=0.316, batch_size=32, lr_min=1e-3,
                 lr_max=100.0, n_steps=100, eval_every=10, *, rng, batch_sizes=runs.BATCH_SIZES,
                 dpi=None):
-    """A learning-rate slider and a batch-size slider over SGD beside gradient descent.
+    """A learning-rate slider and a batch-size slider over SGD beside gradient descent;
+    returns a SliderPanel.
 
-    rng: a numpy Generator (required, keyword-only): the setup takes one child stream from
+    X_train, X_val: (N, D) floats, the bias folded in as a last column of ones; y_train,
+    y_val: (N,) integer labels. rng: a numpy Generator (required, keyword-only): the setup takes one child stream from
     it, so the same (lr, batch_size) always shows the same curves. Sliders {"lr":
     LearningRateSlider, "batch_size": SelectionSlider}; a setting shows
     SGDFigure.draw(sliders.sgd_run(setup, lr, batch_size)), setup = sliders.sgd_setup(
@@ -269,6 +284,6 @@ def sgd_sliders(X_train, y_train, X_val, y_val, reg=0.05, lr=0.316, batch_size=3
     setup = runs.sgd_setup(X_train, y_train, X_val, y_val, reg, n_steps, eval_every, rng=check_rng(rng))
     controls = {"lr": lr_slider(lr, lr_min, lr_max),
                 "batch_size": batch_size_slider(batch_size, len(setup.y_train), batch_sizes)}
-    figure = SGDFigure(setup, dpi=dpi)
-    return SliderPanel(controls, _values(controls), lambda values: figure,
-                       lambda values: runs.sgd_run(setup, values["lr"], values["batch_size"]))
+    figure = _made_once(lambda _: SGDFigure(setup, dpi=dpi))
+    return SliderPanel(controls, _values(controls), lambda setting: figure(None),
+                       lambda setting: runs.sgd_run(setup, setting["lr"], setting["batch_size"]))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Re-run every lecture notebook in a fresh kernel and store its outputs (and widget
-# state, so GitHub and nbviewer show each slider's first frame).
+# Re-run every lecture notebook in a fresh kernel and store its outputs and widget state
+# (which holds every setting of every slider, for the offline decks, the site and viewers).
 # Usage: bash tools/regenerate_notebooks.sh [NOTEBOOK ...]   (default: all of notebooks/)
 # The tools run through one Python: $PYTHON if set, else the repository's .venv, else the
 # `python3` on PATH; a venv need not be activated.

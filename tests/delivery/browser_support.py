@@ -12,7 +12,6 @@ in a fresh interpreter, the way a kernel would run it).
 """
 import contextlib
 import json
-import math
 import os
 import re
 import secrets
@@ -459,30 +458,17 @@ def oracle_plan(notebook, presses=2, timeout=120):
 
 
 def _predict_move(slider, presses):
-    """The value a slider takes after `presses` arrow-key presses on its handle, as the
-    browser computes it: noUiSlider keeps its handle on the step grid (min + k * step;
-    for a log slider, the grid of exponents), so the handle starts at the grid point
-    nearest the value and each press moves it one step. Presses go right unless that
-    would leave the range. Returns (key, new value)."""
+    """The value a selection slider (the lecture sliders: SelectionSlider and its
+    LearningRateSlider) takes after `presses` arrow-key presses on its handle: its index
+    moves by one per press, to the right unless that would leave the range.
+    Returns (key, new value)."""
     kind = type(slider).__name__
-    if kind in ("SelectionSlider", "LearningRateSlider"):   # the index moves by one per press
+    if kind in ("SelectionSlider", "LearningRateSlider"):
         i, n = slider.index, len(slider.options)
         values = [o[1] if isinstance(o, tuple) else o for o in slider.options]
         if i + presses <= n - 1:
             return "ArrowRight", values[i + presses]
         return "ArrowLeft", values[max(i - presses, 0)]
-    if kind in ("FloatLogSlider", "FloatSlider", "IntSlider"):
-        log = kind == "FloatLogSlider"
-        x = math.log(slider.value, slider.base) if log else slider.value
-        k = round((x - slider.min) / slider.step)  # the grid point the handle sits on
-        n_max = math.floor((slider.max - slider.min) / slider.step + 1e-9)
-        if k + presses <= n_max:
-            key, k = "ArrowRight", k + presses
-        else:
-            key, k = "ArrowLeft", max(k - presses, 0)
-        x = slider.min + k * slider.step
-        value = slider.base ** x if log else x
-        return key, (int(round(value)) if kind == "IntSlider" else value)
     raise ValueError(f"do not know how a {kind} moves")
 
 

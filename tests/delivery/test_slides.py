@@ -489,7 +489,9 @@ def _indices(page):
 def test_deck_sliders_move_without_a_kernel(slider_decks, browser, notebook):
     """Each kernel-free slider, one step to a neighbour and back by arrow keys on its handle:
     the overlay's drawing and the readout become the saved ones of that position, the deck
-    stays on the slide, nothing leaves the disk; Space and PageDown still move the deck."""
+    stays on the slide, nothing leaves the disk. For the first slider also: End and Home
+    show the ends of its range, a drag to the right end shows the last position, and Space,
+    PageDown and PageUp on its handle move the deck, not the slider."""
     sliders = _sliders(notebook)
     off_disk, errors = [], []
     ctx = check_slides.offline_context(browser, 1280, 720, off_disk)
@@ -518,6 +520,26 @@ def test_deck_sliders_move_without_a_kernel(slider_decks, browser, notebook):
         first = sliders[0]
         view = page.locator(f'.jupyter-widgets[data-model-id="{first.view_id}"] > .widget-subarea')
         handle = view.locator(".widget-slider .noUi-handle").nth(first.position_in_view)
+        last = first.n_positions - 1
+        at = _go_to(page, view)
+        for key, position in (("End", last), ("Home", 0)):      # the ends of the range, by key
+            handle.focus()
+            handle.press(key)
+            page.wait_for_timeout(300)
+            shown = saved_sliders.shown(view)
+            assert (shown["texts"], shown["figures"]) == first.expected(position)[1:], (
+                f"{key} on the handle did not show position {position}")
+            assert _indices(page) == at, f"{key} on the handle moved the deck"
+        track = view.locator(".widget-slider .noUi-base").nth(first.position_in_view).bounding_box()
+        knob = handle.bounding_box()                             # a drag to the right end
+        page.mouse.move(knob["x"] + knob["width"] / 2, knob["y"] + knob["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(track["x"] + track["width"] + 40, knob["y"] + knob["height"] / 2, steps=8)
+        page.mouse.up()
+        page.wait_for_timeout(300)
+        shown = saved_sliders.shown(view)
+        assert (shown["texts"], shown["figures"]) == first.expected(last)[1:], "a drag to the right end"
+        saved_sliders.move(page, view, first, last, first.index)  # back to the saved setting
         for key in ("Space", "PageDown"):
             at = _go_to(page, view)
             handle.focus()
@@ -527,6 +549,11 @@ def test_deck_sliders_move_without_a_kernel(slider_decks, browser, notebook):
             _go_to(page, view)
             shown = saved_sliders.shown(view)
             assert shown["texts"] == first.expected(first.index)[1], f"{key} on the handle moved the slider"
+        at = _go_to(page, view)
+        handle.focus()
+        handle.press("PageUp")                                   # a clicker's "back"
+        page.wait_for_function("(at) => JSON.stringify(Reveal.getIndices()) !== JSON.stringify(at)",
+                               arg=at, timeout=5_000)
     finally:
         ctx.close()
     assert not off_disk, f"{notebook.name}: requests off disk: {off_disk}"

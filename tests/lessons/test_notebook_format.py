@@ -3,7 +3,7 @@ slideshow metadata on every cell.
 
 - GitHub and nbviewer: ``nbformat.validate`` passes, and a notebook that shows widgets
   carries ``metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]`` with
-  every model its outputs display (so the static page draws each slider's first frame
+  every model its outputs display (so a static page draws each slider at its saved setting
   instead of "Invalid Notebook" or an empty box).
 - Colab: the first code cell is exactly the Colab cell of the developer guide, tagged
   ``remove-cell`` with slide type ``skip``, stores no output, does nothing outside Colab
