@@ -155,9 +155,10 @@ def test_sgd_sliders_diverge_quietly(small, batch_size):
 
 def test_slider_panels_report_divergence_in_their_readout(small):
     with no_warnings():
-        panels = [widgets.lr_slider_landscape("ravine", lr=0.01, n_steps=30),
-                  widgets.lr_slider_classifier(*small, reg=0.1, lr=1.0, n_steps=20),
-                  widgets.sgd_sliders(*small, lr=0.316, batch_size=32, n_steps=20, eval_every=5,
+        panels = [widgets.lr_slider_landscape("ravine", lr=0.01, lr_min=0.01, lr_max=31.6, n_steps=30,
+                                              choose_landscape=False),
+                  widgets.lr_slider_classifier(*small, reg=0.1, lr=1.0, lr_min=1.0, n_steps=20),
+                  widgets.sgd_sliders(*small, lr=10.0, batch_size=32, lr_min=10.0, n_steps=20, eval_every=5,
                                       rng=np.random.default_rng(0))]
         for panel in panels:
             panel.sliders["lr"].index = len(panel.sliders["lr"].options) - 1   # lr_max
