@@ -109,7 +109,7 @@ def test_stacks_are_linked_in_the_page_to_the_controls(small):
 
 def test_a_landscape_of_your_own_is_shown_and_selected():
     mine = tilted()
-    panel = widgets.lr_slider_landscape(mine, lr=0.316, lr_min=0.1, lr_max=1.0, n_steps=20)
+    panel = widgets.lr_slider_landscape(mine, lr=0.316, lr_min=0.237, lr_max=0.422, n_steps=20, dpi=40)
     dropdown = panel.sliders["landscape"]
     assert dropdown.value == "tilted bowl" and dropdown.options[0] == "tilted bowl"
     assert set(dropdown.options[1:]) == set(landscapes.LANDSCAPES)
@@ -124,7 +124,7 @@ def test_a_landscape_of_your_own_is_shown_and_selected():
 
 def test_your_landscape_named_like_a_builtin_is_kept_apart():
     mine = tilted("bowl")
-    panel = widgets.lr_slider_landscape(mine, lr_min=0.1, lr_max=0.316, n_steps=5)
+    panel = widgets.lr_slider_landscape(mine, lr_min=0.1, lr_max=0.133, n_steps=5, dpi=40)
     assert panel.sliders["landscape"].value == "bowl (yours)"
     assert "bowl" in panel.sliders["landscape"].options
     np.testing.assert_array_equal(panel.run.path, sliders.landscape_run(mine, 0.1, 5).path)
