@@ -473,9 +473,11 @@ def _predict_move(slider, presses):
 
 
 def _oracle_main(notebook, presses):
-    """Run the notebook's code cells (up to the last one that showed a widget) in a fresh
-    IPython shell, record every SliderPanel with the index of the cell that made it, then
-    move each of its sliders in Python as the browser will and record the readouts."""
+    """Run the notebook's Setup cell (the first code cell that makes
+    ``np.random.default_rng(0)``) and its widget cells in a fresh IPython shell, record every
+    SliderPanel with the index of the cell that made it, then move each of its sliders in
+    Python as the browser will and record the readouts, computed anew by the panel's run
+    function. (A slider cell needs only what Setup defines: the lectures' do.)"""
     import contextlib as _cl
     import io
 
@@ -491,7 +493,8 @@ def _oracle_main(notebook, presses):
     widget_cells = [i for i, c in enumerate(cells) if c.cell_type == "code"
                     and (any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
                              for o in c.get("outputs", [])) or builds_panel.search(c.source))]
-    last = max(widget_cells, default=-1)
+    setup = next((i for i, c in enumerate(cells) if c.cell_type == "code" and "default_rng(0)" in c.source), None)
+    to_run = sorted({setup, *widget_cells} - {None})
     made, current = [], {"cell": None}
     original_init = W.SliderPanel.__init__
 
@@ -502,9 +505,8 @@ def _oracle_main(notebook, presses):
     W.SliderPanel.__init__ = recording_init
     shell = InteractiveShell.instance()
     sink = io.StringIO()
-    for i, cell in enumerate(cells[: last + 1]):
-        if cell.cell_type != "code":
-            continue
+    for i in to_run:
+        cell = cells[i]
         current["cell"] = i
         with _cl.redirect_stdout(sink):
             result = shell.run_cell(cell.source, store_history=True)

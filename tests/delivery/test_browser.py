@@ -8,8 +8,9 @@ session starts) and one Chromium at 1280x720 (a projector):
 1. the server serves copies of notebooks/ and data/ in a temporary folder (free port,
    random token, no news/update pop-ups, no autosave) — the notebooks in the repository
    are never opened by the server, so nothing can be saved over them;
-2. meanwhile the slider "oracle" (``browser_support``) runs the notebook's code in a plain
-   Python process and moves each slider there, to learn the readout each move must give;
+2. meanwhile the slider "oracle" (``browser_support``) runs the notebook's Setup and
+   slider cells in a plain Python process and moves each slider there, to learn the
+   readout each move must give;
 3. the notebook is opened, its outputs cleared, Run All, and every code cell must get an
    execution count with nothing written to stderr (once per notebook, shared by the tests);
 4. in the notebook: each slider's handle gets arrow keys; the readout must equal the
