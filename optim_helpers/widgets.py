@@ -69,9 +69,8 @@ class LearningRateSlider(ipywidgets.SelectionSlider):
 class SliderPanel(ipywidgets.VBox):
     """The widget a slider cell shows: controls, the figure of their setting, a readout.
 
-    controls: dict name -> control with an ``index`` (SelectionSlider, Dropdown), outer
-    first; values: dict name -> list, the value at each of that control's positions;
-    figure_names: the leading names whose values choose the figure (the landscape), the
+    controls: dict name -> control with an ``index`` and ``options`` (SelectionSlider,
+    Dropdown), outer first; figure_names: the leading names whose values choose the figure (the landscape), the
     others its frames. A setting is a dict name -> one value: figure_for(setting) -> the
     SliderFigure that draws it, run_for(setting) -> its run record. Every setting is run
     and drawn here, once (build_seconds says how long that took, the figures made on the
@@ -80,16 +79,18 @@ class SliderPanel(ipywidgets.VBox):
     Attributes: sliders (the controls), runs {setting: record} and frames {setting: HTML
     widget of its SVG overlay and readout}, for every setting; setting (the current one, a
     tuple of values in the controls' order), run (its record), readout (its text), frame
-    (its HTML), figure (the widget under the controls), background (the Image under it), shared (the HTML of the parts that several
-    settings show, which the overlays <use>); stacks [(control name, Stack)] and links
+    (its HTML), figure (the widget under the controls), background (the Image under it),
+    shared (the HTML of the parts that several settings show, which the overlays <use>); stacks [(control name, Stack)] and links
     (their ipywidgets.Link to the control); run_for (the function given); build_seconds
     (how long running and drawing every setting took).
     """
 
-    def __init__(self, controls, values, figure_for, run_for, figure_names=()):
+    def __init__(self, controls, figure_for, run_for, figure_names=()):
         started = time.perf_counter()
         self.run_for = run_for
-        self.sliders, self._values = dict(controls), {name: list(v) for name, v in values.items()}
+        self.sliders = dict(controls)
+        self._values = {name: [o[1] if isinstance(o, tuple) else o for o in control.options]
+                        for name, control in self.sliders.items()}   # the value at each position
         self._figure_names = len(figure_names)
         self._layer = ipywidgets.Layout(**LAYER)  # one Layout for every layer and Stack
         names = list(self.sliders)
@@ -228,14 +229,8 @@ def lr_slider_landscape(landscape="mountain", lr=0.1, lr_min=1e-3, lr_max=31.6, 
     def run_for(setting):
         return runs.landscape_run(choices[label(setting)], setting["lr"], n_steps, starts.get(label(setting)))
 
-    return SliderPanel(controls, _values(controls), lambda setting: figure(label(setting)), run_for,
+    return SliderPanel(controls, lambda setting: figure(label(setting)), run_for,
                        figure_names=("landscape",) if choose_landscape else ())
-
-
-def _values(controls):
-    """name -> the value at each position of that control."""
-    return {name: [value for _, value in control.options] if isinstance(control.options[0], tuple)
-            else list(control.options) for name, control in controls.items()}
 
 
 def lr_slider_classifier(X_train, y_train, X_val, y_val, reg=0.05, lr=1.0, lr_min=1e-3,
@@ -254,7 +249,7 @@ def lr_slider_classifier(X_train, y_train, X_val, y_val, reg=0.05, lr=1.0, lr_mi
     setup = runs.classifier_setup(X_train, y_train, X_val, y_val, reg, n_steps)
     controls = {"lr": lr_slider(lr, lr_min, lr_max)}
     figure = _made_once(lambda _: ClassifierFigure(setup, dpi=dpi))
-    return SliderPanel(controls, _values(controls), lambda setting: figure(None),
+    return SliderPanel(controls, lambda setting: figure(None),
                        lambda setting: runs.classifier_run(setup, setting["lr"]))
 
 
@@ -285,5 +280,5 @@ def sgd_sliders(X_train, y_train, X_val, y_val, reg=0.05, lr=0.316, batch_size=3
     controls = {"lr": lr_slider(lr, lr_min, lr_max),
                 "batch_size": batch_size_slider(batch_size, len(setup.y_train), batch_sizes)}
     figure = _made_once(lambda _: SGDFigure(setup, dpi=dpi))
-    return SliderPanel(controls, _values(controls), lambda setting: figure(None),
+    return SliderPanel(controls, lambda setting: figure(None),
                        lambda setting: runs.sgd_run(setup, setting["lr"], setting["batch_size"]))

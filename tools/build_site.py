@@ -87,10 +87,12 @@ def vendor_assets(dest):
 
 def lay_out_sources(src, extra_pages=()):
     """The Sphinx source folder `src`: site/'s files (conf.py, index.md, _ext/, _templates/,
-    _static/), en/NN_name.ipynb and ko/NN_name.ipynb (copies), _static/vendor/ (assets), and
+    _static/) and, in _ext/, tools/saved_widget_html.py (the static rendering of saved
+    widgets, shared with the offline decks), en/NN_name.ipynb and ko/NN_name.ipynb (copies), _static/vendor/ (assets), and
     `extra_pages`: (notebook, path under src) pairs (the tests add a probe page; such a page
     is in no toctree, so its notebook's metadata must say "orphan": true)."""
     wanted = [_copy(Path(nb), src / rel) for nb, rel in extra_pages]
+    wanted.append(_copy(ROOT / "tools" / "saved_widget_html.py", src / "_ext" / "saved_widget_html.py"))
     for path in sorted(SITE.iterdir()):
         if path.name != "_build":
             wanted += _copy_tree(path, src / path.name)

@@ -30,15 +30,15 @@ this same Python (`sys.executable -m nbconvert`), with the template
 slides/templates/reveal_offline.
 """
 import filecmp
-import html
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
+
+from saved_widget_html import prefix_ids, static_html
 
 try:
     import fcntl  # POSIX: serialises ensure_vendor() across processes
@@ -101,83 +101,11 @@ def _ensure_vendor():
 
 # --------------------------------------------------------------------------- saved widgets, static
 
-def _ref(value):
-    return value[len("IPY_MODEL_"):] if isinstance(value, str) and value.startswith("IPY_MODEL_") else None
-
-
-def _grid_area(state, ref):
-    layout = state.get(_ref(((state.get(_ref(ref)) or {}).get("state") or {}).get("layout"))) or {}
-    return (layout.get("state") or {}).get("grid_area")
-
-
-def _layered(state, children):
-    """True for a GridBox whose children all sit in one grid cell (a slider figure: the
-    background image, the shared SVG definitions, then the frame of the shown setting)."""
-    areas = {_grid_area(state, child) for child in children}
-    return len(children) > 1 and len(areas) == 1 and None not in areas
-
-
-def _control_value(s):
-    if "_options_labels" in s:  # SelectionSlider, Dropdown: the label at `index`
-        labels, index = s["_options_labels"], s.get("index")
-        return labels[index] if isinstance(index, int) and 0 <= index < len(labels) else ""
-    value, fmt = s.get("value"), s.get("readout_format") or ""
-    try:
-        return format(value, fmt)
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def static_html(state, model_id, depth=0):
-    """HTML that shows the saved widget `model_id` of `state` (a notebook's saved widget
-    state) as it looks at its saved setting, without JavaScript: boxes as flex rows and
-    columns, a layered GridBox as layers in one grid cell, a Stack as its selected child, an
-    Image as an <img> (data URL), an HTML widget as its markup, a control as its description
-    and value. '' for what it cannot show. SVG ids are not yet made distinct: see
-    `saved_figure`."""
-    model = state.get(model_id)
-    if model is None or depth > 30:
-        return ""
-    name, s = model.get("model_name", ""), model.get("state") or {}
-    children = s.get("children") or []
-    if name == "GridBoxModel" and _layered(state, children):
-        return '<div class="saved-layers">' + "".join(
-            f'<div class="saved-layer">{static_html(state, _ref(c), depth + 1)}</div>' for c in children) + "</div>"
-    if name in ("VBoxModel", "HBoxModel", "BoxModel", "GridBoxModel"):
-        kind = "column" if name == "VBoxModel" else "row"
-        inner = "".join(static_html(state, _ref(c), depth + 1) for c in children)
-        return f'<div class="saved-box saved-{kind}">{inner}</div>' if inner else ""
-    if name in ("StackModel", "TabModel", "AccordionModel"):
-        index = s.get("selected_index")
-        if isinstance(index, int) and 0 <= index < len(children):
-            return static_html(state, _ref(children[index]), depth + 1)
-        return ""
-    if name == "ImageModel":
-        data = next((b.get("data") for b in model.get("buffers") or [] if b.get("path") == ["value"]), None)
-        fmt = html.escape(str(s.get("format") or "png"))
-        return f'<img class="saved-image" alt="" src="data:image/{fmt};base64,{data}">' if data else ""
-    if name in ("HTMLModel", "HTMLMathModel"):
-        return f'<div class="saved-html">{s.get("value", "")}</div>'
-    if name == "LabelModel":
-        return f'<div class="saved-html">{html.escape(str(s.get("value", "")))}</div>'
-    if "Slider" in name or name in ("DropdownModel", "RadioButtonsModel", "ToggleButtonsModel", "SelectModel"):
-        return (f'<div class="saved-control"><span class="saved-label">{html.escape(str(s.get("description", "")))}'
-                f'</span> <span class="saved-value">{html.escape(str(_control_value(s)))}</span></div>')
-    return ""
-
-
 def saved_figure(state, model_id):
-    """static_html of a widget view, its SVG ids prefixed with STATIC_ID_PREFIX (with every
-    `#id` and `url(#id)` that points at them), so that they never shadow the ids of the live
-    widget drawn from the same state in the same page."""
-    markup = static_html(state, model_id)
-    ids = set(re.findall(r"""\bid=['"]([^'"]+)['"]""", markup))
-    if not ids:
-        return markup
-    markup = re.sub(r"""(\bid=['"])([^'"]+)(?=['"])""",
-                    lambda m: m.group(1) + (STATIC_ID_PREFIX if m.group(2) in ids else "") + m.group(2), markup)
-    return re.sub(r"#([^'\"()\s]+)(?=['\")])",
-                  lambda m: "#" + (STATIC_ID_PREFIX if m.group(1) in ids else "") + m.group(1), markup)
+    """The static rendering of a widget view (saved_widget_html.static_html, CSS classes
+    saved-...), its SVG ids prefixed with STATIC_ID_PREFIX so that they never shadow the
+    ids of the live widget drawn from the same state in the same page."""
+    return prefix_ids(static_html(state, model_id, prefix="saved-"), STATIC_ID_PREFIX)
 
 
 class SavedFigures(Preprocessor):

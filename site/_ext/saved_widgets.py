@@ -20,6 +20,8 @@ from pathlib import Path
 
 from docutils import nodes
 
+from saved_widget_html import static_html  # tools/saved_widget_html.py, copied here by build_site
+
 VIEW = "application/vnd.jupyter.widget-view+json"
 STATE = "application/vnd.jupyter.widget-state+json"
 LANGUAGES = {"en": "English", "ko": "한국어"}
@@ -41,15 +43,6 @@ NOTES = {
         "error": "이 브라우저에서 인터랙티브 그림을 그리지 못했습니다. 아래는 저장된 설정의 그림입니다.",
     },
 }
-BOXES = {"VBoxModel": "column", "HBoxModel": "row", "BoxModel": "row", "GridBoxModel": "row"}
-SELECTORS = {"StackModel", "TabModel", "AccordionModel"}  # show the selected child only
-# A layered GridBox (a slider figure: the background image, then the shown setting's SVG
-# overlay on top, both as wide as the figure) is laid out by inline styles, not by site.css:
-# its layers must stay on each other also on a page opened without its _static/ folder.
-GRID_KEYS = ("grid_template_columns", "width", "max_width")  # taken from the saved layout
-FILL_STYLE = "display:block;width:100%;height:auto"  # an image filling its layer
-
-
 def page_language(docname):
     """'ko' for pages under ko/, else 'en'."""
     return "ko" if docname.startswith("ko/") else "en"
@@ -62,97 +55,6 @@ def widget_state(path):
     except (OSError, ValueError):
         return {}
     return ((meta.get("widgets") or {}).get(STATE) or {}).get("state") or {}
-
-
-def _ref(value):
-    return value[len("IPY_MODEL_"):] if isinstance(value, str) and value.startswith("IPY_MODEL_") else None
-
-
-def _format(value, fmt):
-    """The slider's readout as the browser shows it (ipywidgets' readout_format is a d3 format,
-    the same as Python's for the formats used here)."""
-    try:
-        return format(value, fmt or "")
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _layout(state, model):
-    """The saved layout (a dict of CSS-like traits) of a saved model."""
-    return (state.get(_ref((model or {}).get("state", {}).get("layout"))) or {}).get("state", {})
-
-
-def _grid_area(state, child):
-    """The grid_area of a saved child's layout, or None."""
-    return _layout(state, state.get(_ref(child))).get("grid_area")
-
-
-def _css(layout, keys):
-    """Inline CSS of the traits `keys` that `layout` sets (grid_area -> grid-area: ...)."""
-    return "".join(f"{k.replace('_', '-')}:{layout[k]};" for k in keys if layout.get(k))
-
-
-def _layered(state, children):
-    """Whether a GridBox's children all sit in one grid cell (a slider figure: its
-    background, then the overlay of the shown setting on top)."""
-    areas = {_grid_area(state, child) for child in children}
-    return len(children) > 1 and len(areas) == 1 and None not in areas
-
-
-def static_html(state, model_id, depth=0, fill=False):
-    """A static HTML rendering of the saved widget `model_id` (recursively), or ''.
-    `fill`: an image fills the width of its container (a layer of a layered GridBox)."""
-    model = state.get(model_id)
-    if model is None or depth > 20:
-        return ""
-    name, s = model.get("model_name", ""), model.get("state", {})
-    if name == "GridBoxModel" and _layered(state, s.get("children", [])):
-        grid = "display:grid;" + _css({"grid_template_columns": "100%", **_layout(state, model)}, GRID_KEYS)
-        inner = "".join(
-            f'<div class="saved-widget-layer" style="grid-area:{html.escape(_grid_area(state, c))};'
-            f'align-self:start;min-width:0">{static_html(state, _ref(c), depth + 1, fill=True)}</div>'
-            for c in s.get("children", []))
-        return f'<div class="saved-widget-layers" style="{html.escape(grid)}">{inner}</div>'
-    if name in BOXES:
-        inner = "".join(static_html(state, _ref(c), depth + 1) for c in s.get("children", []))
-        return f'<div class="saved-widget-box saved-widget-{BOXES[name]}">{inner}</div>' if inner else ""
-    if name in SELECTORS:
-        children, index = s.get("children", []), s.get("selected_index")
-        if isinstance(index, int) and 0 <= index < len(children):
-            return static_html(state, _ref(children[index]), depth + 1, fill)
-        return ""
-    if name == "ImageModel":
-        data = next((b.get("data") for b in model.get("buffers", []) if b.get("path") == ["value"]), None)
-        if not data:
-            return ""
-        fmt = html.escape(s.get("format") or "png")
-        size = "".join(f' {k}="{html.escape(str(s[k]))}"' for k in ("width", "height") if s.get(k))
-        size += f' style="{FILL_STYLE}"' if fill else ""
-        return f'<img class="saved-widget-image" alt="" src="data:image/{fmt};base64,{data}"{size}>'
-    if name in ("HTMLModel", "HTMLMathModel"):
-        return f'<div class="saved-widget-html">{s.get("value", "")}</div>'
-    if name == "LabelModel":
-        return f'<div class="saved-widget-html">{html.escape(str(s.get("value", "")))}</div>'
-    if "Slider" in name or name in ("DropdownModel", "RadioButtonsModel", "ToggleButtonsModel",
-                                     "SelectModel", "BoundedFloatTextModel", "BoundedIntTextModel"):
-        if "_options_labels" in s:
-            labels, index = s["_options_labels"], s.get("index")
-            value = labels[index] if isinstance(index, int) and 0 <= index < len(labels) else ""
-        else:
-            value = _format(s.get("value"), s.get("readout_format"))
-        label = html.escape(str(s.get("description", "")))
-        return (f'<div class="saved-widget-control"><span class="saved-widget-label">{label}</span> '
-                f'<span class="saved-widget-value">{html.escape(str(value))}</span></div>')
-    if name == "OutputModel":
-        parts = []
-        for out in s.get("outputs", []):
-            data = out.get("data", {})
-            if "image/png" in data:
-                parts.append(f'<img class="saved-widget-image" alt="" src="data:image/png;base64,{data["image/png"]}">')
-            elif "text/plain" in data or out.get("text"):
-                parts.append(f'<pre>{html.escape("".join(data.get("text/plain") or out.get("text", "")))}</pre>')
-        return "".join(parts)
-    return ""
 
 
 def wrap_view(script_html, state, language):

@@ -210,6 +210,21 @@ def neighbour(slider, presses=1):
     return max(slider.index - presses, 0)
 
 
+def _wait_for_texts(page, view, want, timeout_ms):
+    """Wait until the view shows every text of `want` (or `timeout_ms`: the caller's
+    comparison then says what is shown instead)."""
+    try:
+        page.wait_for_function(
+            """([root, want]) => {
+                const text = """ + TEXT_JS + """;
+                const got = Array.from(root.querySelectorAll('.widget-html-content'))
+                    .filter((el) => el.offsetWidth || el.offsetHeight).map(text);
+                return want.every((t) => got.includes(t));
+            }""", arg=[view.element_handle(), want], timeout=timeout_ms)
+    except Exception:  # noqa: BLE001  (a timeout: the comparison that follows reports it)
+        pass
+
+
 def move(page, view, slider, frm, to, timeout_ms=5000):
     """Press ArrowRight or ArrowLeft |to - frm| times on the handle of `slider` (a
     KernelFreeSlider, now at position `frm`) in the rendered `view` (a Playwright locator of
@@ -223,17 +238,7 @@ def move(page, view, slider, frm, to, timeout_ms=5000):
     handle.focus()
     for _ in range(abs(to - frm)):
         handle.press("ArrowRight" if to > frm else "ArrowLeft")
-    want = slider.expected(to)[1]
-    try:
-        page.wait_for_function(
-            """([root, want]) => {
-                const text = """ + TEXT_JS + """;
-                const got = Array.from(root.querySelectorAll('.widget-html-content'))
-                    .filter((el) => el.offsetWidth || el.offsetHeight).map(text);
-                return want.every((t) => got.includes(t));
-            }""", arg=[view.element_handle(), want], timeout=timeout_ms)
-    except Exception:  # the caller's comparison says what is shown instead
-        pass
+    _wait_for_texts(page, view, slider.expected(to)[1], timeout_ms)
     return before, shown(view)
 
 
@@ -246,17 +251,7 @@ def choose(page, view, menu, to, timeout_ms=5000):
     assert selects.count() == menu.sliders_in_view, (
         f"the view draws {selects.count()} menus, its saved state has {menu.sliders_in_view}")
     selects.nth(menu.position_in_view).select_option(index=to)
-    want = menu.expected(to)[1]
-    try:
-        page.wait_for_function(
-            """([root, want]) => {
-                const text = """ + TEXT_JS + """;
-                const got = Array.from(root.querySelectorAll('.widget-html-content'))
-                    .filter((el) => el.offsetWidth || el.offsetHeight).map(text);
-                return want.every((t) => got.includes(t));
-            }""", arg=[view.element_handle(), want], timeout=timeout_ms)
-    except Exception:  # the caller's comparison says what is shown instead
-        pass
+    _wait_for_texts(page, view, menu.expected(to)[1], timeout_ms)
     return before, shown(view)
 
 

@@ -27,6 +27,7 @@ and recorded:
   shows the same page, with no page error and no request off disk.
 """
 import base64
+import contextlib
 import html.parser
 import io
 import json
@@ -480,6 +481,23 @@ def _open_for_sliders(page, deck):
                            timeout=30_000)
 
 
+@contextlib.contextmanager
+def _offline_deck(browser, deck):
+    """A page with `deck` opened from disk (see _open_for_sliders), every request that
+    leaves the disk aborted; afterwards, no such request and no page error."""
+    off_disk, errors = [], []
+    ctx = check_slides.offline_context(browser, 1280, 720, off_disk)
+    try:
+        page = ctx.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        _open_for_sliders(page, deck)
+        yield page
+    finally:
+        ctx.close()
+    assert not off_disk, f"{deck.name}: requests off disk: {off_disk}"
+    assert not errors, f"{deck.name}: page errors: {errors}"
+
+
 def _indices(page):
     return page.evaluate("() => Reveal.getIndices()")
 
@@ -493,12 +511,7 @@ def test_deck_sliders_move_without_a_kernel(slider_decks, browser, notebook):
     show the ends of its range, a drag to the right end shows the last position, and Space,
     PageDown and PageUp on its handle move the deck, not the slider."""
     sliders = _sliders(notebook)
-    off_disk, errors = [], []
-    ctx = check_slides.offline_context(browser, 1280, 720, off_disk)
-    try:
-        page = ctx.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        _open_for_sliders(page, slider_decks[notebook])
+    with _offline_deck(browser, slider_decks[notebook]) as page:
         for slider in sliders:
             name = f"{notebook.name} {slider.description!r} ({slider.n_positions} positions)"
             view = page.locator(f'.jupyter-widgets[data-model-id="{slider.view_id}"] > .widget-subarea')
@@ -554,10 +567,6 @@ def test_deck_sliders_move_without_a_kernel(slider_decks, browser, notebook):
         handle.press("PageUp")                                   # a clicker's "back"
         page.wait_for_function("(at) => JSON.stringify(Reveal.getIndices()) !== JSON.stringify(at)",
                                arg=at, timeout=5_000)
-    finally:
-        ctx.close()
-    assert not off_disk, f"{notebook.name}: requests off disk: {off_disk}"
-    assert not errors, f"{notebook.name}: page errors: {errors}"
 
 
 @pytest.mark.browser
@@ -569,12 +578,7 @@ def test_deck_landscape_menu_moves_without_a_kernel(slider_decks, browser, noteb
     menus = saved_sliders.kernel_free_sliders(notebook, kind="Dropdown")
     assert len(menus) == 1, f"{notebook.name}: {len(menus)} kernel-free menus, expected the landscape menu"
     (menu,) = menus
-    off_disk, errors = [], []
-    ctx = check_slides.offline_context(browser, 1280, 720, off_disk)
-    try:
-        page = ctx.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        _open_for_sliders(page, slider_decks[notebook])
+    with _offline_deck(browser, slider_decks[notebook]) as page:
         view = page.locator(f'.jupyter-widgets[data-model-id="{menu.view_id}"] > .widget-subarea')
         _go_to(page, view)
         for frm, to in [(menu.index, saved_sliders.neighbour(menu)), (saved_sliders.neighbour(menu), menu.index)]:
@@ -584,10 +588,6 @@ def test_deck_landscape_menu_moves_without_a_kernel(slider_decks, browser, noteb
             assert after["figures"] == figures, f"menu {frm} -> {to}: the drawing is not the saved one"
             assert set(images) <= set(after["images"]), f"menu {frm} -> {to}: not that landscape's background"
             assert after["images"] != before["images"], f"menu {frm} -> {to}: the background did not change"
-    finally:
-        ctx.close()
-    assert not off_disk, f"{notebook.name}: requests off disk: {off_disk}"
-    assert not errors, f"{notebook.name}: page errors: {errors}"
 
 
 STATIC_SHOWN_JS = """(root) => {
